@@ -1,0 +1,3 @@
+"""tracker: a version tracker for negotiated texts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,115 @@
+"""Timestamps as people paste them -> aware UTC datetimes (python-dateutil).
+
+Accepted: ``2025-11-20``, ``2026-03-02T09:00:00+00:00``, ``2026-03-09 10:30 CET``,
+``20 March 2026 14:00 UTC``, ``Nov 23, 2025 5pm EST``, ``23.11.2025 18:00``,
+``2025-11-24 10:00 Europe/Kyiv``. A time without a zone is taken in the default zone (UTC
+unless the caller says otherwise). Anything dateutil would have to guess at is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as du_parser
+
+from .errors import DateError
+
+# Common abbreviations with their fixed offsets. Abbreviations are ambiguous world-wide
+# (CST is also China Standard Time), so we pick the reading our users mean and document it.
+ABBREVIATIONS: dict[str, int] = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "WEST": 1,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+}
+_TZINFOS = {name: hours * 3600 for name, hours in ABBREVIATIONS.items()}
+_IANA = re.compile(r"\s+([A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+)\s*$")
+_NUMERIC_DMY = re.compile(r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})\b")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def resolve_zone(name: str) -> tzinfo:
+    """A zone name: an abbreviation above, an IANA name (``Europe/Kyiv``) or ``+02:00``."""
+    key = name.strip()
+    if key.upper() in ABBREVIATIONS:
+        return timezone(timedelta(hours=ABBREVIATIONS[key.upper()]), key.upper())
+    m = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", key)
+    if m:
+        sign = -1 if m.group(1) == "-" else 1
+        return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)))
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DateError(f"unknown time zone {name!r}") from None
+
+
+def parse_when(text: str, default_tz: str | tzinfo = "UTC") -> datetime:
+    """Parse ``text`` into an aware datetime in UTC.
+
+    Raises :class:`DateError` for empty, unparseable, year-less or ambiguous input
+    (``03.04.2025`` could be 3 April or 4 March: write ``2025-04-03``).
+    """
+    raw = text
+    text = (text or "").strip()
+    if not text:
+        raise DateError("empty date")
+    zone = resolve_zone(default_tz) if isinstance(default_tz, str) else default_tz
+    iana = _IANA.search(text)
+    if iana:
+        zone = resolve_zone(iana.group(1))
+        text = text[: iana.start()]
+    if not _YEAR.search(text):
+        raise DateError(f"cannot read date {raw!r}: give the year in four digits")
+    dayfirst = False
+    m = _NUMERIC_DMY.match(text)
+    if m:
+        first, second = int(m.group(1)), int(m.group(3))
+        if first <= 12 and second <= 12 and first != second:
+            raise DateError(
+                f"ambiguous date {raw!r}: day and month could be either way; "
+                f"write it as YYYY-MM-DD"
+            )
+        dayfirst = first > 12 or m.group(2) == "."
+    try:
+        with warnings.catch_warnings():
+            # dateutil warns on an unknown zone name and returns a naive time; we refuse it.
+            warnings.simplefilter("ignore")
+            when = du_parser.parse(text, dayfirst=dayfirst, tzinfos=_TZINFOS)
+    except (ValueError, OverflowError) as exc:
+        raise DateError(f"cannot read date {raw!r}: {exc}") from None
+    if when.tzinfo is None:
+        if iana is None and re.search(r"\b[A-Z]{3,5}\s*$", text):
+            raise DateError(f"unknown time zone in {raw!r}")
+        when = when.replace(tzinfo=zone)
+    return when.astimezone(UTC)
+
+
+def iso(when: datetime) -> str:
+    """The stored form: UTC, ISO-8601, seconds precision."""
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def show(at_iso: str, tz: str | None = None) -> str:
+    """A stored UTC timestamp shown in the user's zone (UTC when none is given)."""
+    when = datetime.fromisoformat(at_iso)
+    zone = resolve_zone(tz) if tz else UTC
+    local = when.astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")

@@ -1,0 +1,159 @@
+"""Adding versions: a :class:`~tracker.sources.Source` plus options -> a stored version.
+
+All checks run before the write transaction opens; the write itself is one transaction,
+so a failure at any point leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import dates
+from .errors import Conflict, InputError, TrackerError
+from .provisions import KINDS, detect_kind, split
+from .sources import DEFAULT_MAX_BYTES, Source, read_path
+from .store import Store, Version
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+# Labels appear in URLs (``/d/doc/diff/a..b``) and in ``DOC:LABEL``: no spaces, ``:``,
+# ``/`` or ``..``.
+LABEL = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+VERSION_KINDS = (*KINDS, "statement", "other")
+
+
+@dataclass(frozen=True)
+class Added:
+    """What :func:`add_version` did: ``stored`` is False when the text was identical to an
+    existing version (``version`` is then that one)."""
+
+    version: Version
+    stored: bool
+    document_created: bool = False
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG.match(slug or ""):
+        raise InputError(
+            f"bad document name {slug!r}: use lower-case letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit"
+        )
+    return slug
+
+
+def check_label(label: str) -> str:
+    if not LABEL.match(label or ""):
+        raise InputError(
+            f"bad label {label!r}: use letters, digits, '.', '_', '+' or '-' (no spaces, "
+            "':', '/' or '..')"
+        )
+    return label
+
+
+def next_label(taken: set[str]) -> str:
+    n = 1
+    while f"v{n}" in taken:
+        n += 1
+    return f"v{n}"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def add_version(
+    store: Store,
+    doc: str,
+    source: Source,
+    *,
+    at: str | None = None,
+    label: str | None = None,
+    title: str | None = None,
+    kind: str | None = None,
+    url: str | None = None,
+    notes: str | None = None,
+    tz: str = "UTC",
+) -> Added:
+    """Store ``source`` as a new version of ``doc`` (created if new).
+
+    Explicit arguments win over the source's front matter. Raises :class:`DateError`,
+    :class:`InputError` or :class:`Conflict` (duplicate label) without writing anything.
+    """
+    check_slug(doc)
+    meta = source.meta
+    when_text = at or meta.get("date")
+    if not when_text:
+        raise InputError(f"{source.name}: no date: give --at WHEN (or 'date:' in front matter)")
+    when = dates.parse_when(when_text, tz)
+    kind = (kind or meta.get("kind") or detect_kind(source.text)).lower()
+    if kind not in VERSION_KINDS:
+        raise InputError(f"unknown kind {kind!r} (one of: {', '.join(VERSION_KINDS)})")
+    provisions = split(source.text, "plan" if kind == "plan" else "reporting")
+    if not provisions:
+        raise InputError(f"{source.name}: no text to store")
+    digest = sha256(source.text)
+    label = label or meta.get("label")
+    if label:
+        check_label(label)
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+    with store.transaction():
+        created = not store.has_document(doc)
+        if not created:
+            same = store.version_by_sha(doc, digest)
+            if same is not None:
+                return Added(same, stored=False)
+        else:
+            store.insert_document(doc, title or meta.get("title") or doc, kind, now)
+        taken = store.labels(doc)
+        if label in taken:
+            raise Conflict(f"{doc} already has a version labelled {label!r}")
+        row = {
+            "document": doc,
+            "label": label or next_label(taken),
+            "at": dates.iso(when),
+            "at_text": when_text,
+            "kind": kind,
+            "source": url or meta.get("source") or "",
+            "notes": notes or meta.get("notes") or "",
+            "sha256": digest,
+            "text": source.text,
+            "added_at": now,
+        }
+        version = store.insert_version(row, provisions)
+    return Added(version, stored=True, document_created=created)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[Added]
+    skipped: list[Added]
+
+
+def import_dir(store: Store, root: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
+    """Load ``root/<doc>/*`` in name order; the front matter gives each file's date, label
+    and kind. Idempotent: files already stored (same text) are skipped. Every file is read
+    and checked before anything is written; the whole import is then one transaction."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: not a directory")
+    plan: list[tuple[str, Source]] = []
+    for doc_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        check_slug(doc_dir.name)
+        for f in sorted(p for p in doc_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+            plan.append((doc_dir.name, read_path(f, max_bytes)))
+    if not plan:
+        raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
+    added: list[Added] = []
+    skipped: list[Added] = []
+    with store.transaction():
+        for doc, source in plan:
+            try:
+                result = add_version(store, doc, source)
+            except TrackerError as exc:
+                raise type(exc)(f"{source.name}: {exc}") from None
+            (added if result.stored else skipped).append(result)
+    return ImportResult(added, skipped)

@@ -1,0 +1,254 @@
+"""Text -> provisions.
+
+A *plan* is split into numbered points (``1.``, ``1)``, ``(1)``, ``Point 1``, ``Article 1.``,
+``Art. 1``, ``§ 1``), their lettered sub-points (``a)``, ``(a)``, ``a.``) and arrowed or
+bulleted sub-points (``→``, ``-``, ``•``). *Reporting* (prose) is split into paragraphs.
+The text of each provision is kept verbatim; ``norm`` is a normalised copy used only for
+matching (case, whitespace, quotes and dashes folded, numbering stripped).
+
+Parsing is one linear pass over the lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+KINDS = ("plan", "reporting")
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One provision of one version.
+
+    ``number`` is the number or letter as written (``"10"``, ``"b"``, ``""`` for an
+    unnumbered paragraph); ``path`` is unique within the version (``"10"``, ``"10.b"``,
+    ``"12.2"`` for the second bullet under point 12, ``"p3"`` for the third unnumbered
+    paragraph); ``marker`` is the numbering exactly as written (``"Article 6."``).
+    """
+
+    ordinal: int
+    number: str
+    path: str
+    marker: str
+    depth: int
+    text: str
+    norm: str
+
+    @property
+    def label(self) -> str:
+        """How a reader refers to it: ``10.b``, or ``¶3`` for an unnumbered paragraph."""
+        if self.path.startswith("p") and not self.number:
+            return "¶" + self.path[1:]
+        return self.path
+
+
+# --- normalisation -----------------------------------------------------------------------
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
+_WS = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Fold what is not a change: case, Unicode forms, quote and dash styles, whitespace."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _WS.sub(" ", text).strip()
+
+
+# --- markers ------------------------------------------------------------------------------
+
+# A top-level number: "1.", "1)", "(1)", "Point 1", "Article 1.", "Art. 1", "§ 1".
+# The number itself is group "n"; the whole marker is group 0 (trailing space excluded).
+_POINT = re.compile(
+    r"""^(?:
+        (?:(?:Article|ARTICLE|Art\.?|Point|POINT|Clause|Section|§)\s*(?P<n1>\d{1,3}[A-Za-z]?)
+            (?:\s*[.:)\-\u2013\u2014])?)
+      | \((?P<n2>\d{1,3})\)
+      | (?P<n3>\d{1,3})[.)](?!\d)
+    )(?=\s|$)""",
+    re.VERBOSE,
+)
+_LETTER = re.compile(r"^(?:\((?P<l1>[a-z])\)|(?P<l2>[a-z])[.)])(?=\s)")
+_BULLET = re.compile(r"^(?P<b>[\u2192\u2022\u25aa\u25cf\u2023\u2043*\-\u2013>])(?=\s)")
+
+
+def _point_number(line: str) -> tuple[str, str] | None:
+    m = _POINT.match(line)
+    if not m:
+        return None
+    return (m.group("n1") or m.group("n2") or m.group("n3")), m.group(0)
+
+
+def _as_int(number: str) -> int:
+    digits = re.match(r"\d+", number)
+    return int(digits.group(0)) if digits else 0
+
+
+def detect_kind(text: str) -> str:
+    """``plan`` if the text has at least two numbered points in increasing order, else
+    ``reporting``."""
+    last = 0
+    count = 0
+    for line in text.splitlines():
+        found = _point_number(line.strip())
+        if found and _as_int(found[0]) > last:
+            last = _as_int(found[0])
+            count += 1
+            if count >= 2:
+                return "plan"
+    return "reporting"
+
+
+# --- splitting ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    number: str
+    path: str
+    marker: str
+    depth: int
+    lines: list[str]
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without closing punctuation: a title or section heading."""
+    s = line.strip()
+    return 0 < len(s) <= 80 and s[-1] not in ".;:,!?\"'\u201d)" and not s.startswith(("-", "•"))
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    """Blank-line separated paragraphs; a text with no blank line at all but several lines
+    is taken as one paragraph per line (a common way pasted articles arrive)."""
+    lines = text.splitlines()
+    has_blank = any(not ln.strip() for ln in lines)
+    paras: list[list[str]] = []
+    current: list[str] = []
+    for ln in lines:
+        if not ln.strip():
+            if current:
+                paras.append(current)
+                current = []
+        elif not has_blank:
+            paras.append([ln])
+        else:
+            current.append(ln)
+    if current:
+        paras.append(current)
+    return paras
+
+
+def _split_reporting(text: str) -> list[_Block]:
+    blocks = []
+    for i, para in enumerate(_paragraphs(text), start=1):
+        blocks.append(_Block("", f"p{i}", "", 0, [para[0].strip()] + para[1:]))
+    return blocks
+
+
+def _split_plan(text: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    point: _Block | None = None  # the current top-level point
+    letter: _Block | None = None  # the current lettered sub-point under it
+    bullets = 0  # bullets seen under the current point (or sub-point)
+    last_number = 0
+    unnumbered = 0
+    blank_before = True
+    current: _Block | None = None
+
+    def new_unnumbered(line: str) -> _Block:
+        nonlocal unnumbered
+        unnumbered += 1
+        return _Block("", f"p{unnumbered}", "", 0, [line.strip()])
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            blank_before = True
+            continue
+        found = _point_number(line)
+        if found and _as_int(found[0]) > last_number:
+            number, marker = found
+            last_number = _as_int(number)
+            point = _Block(number, number, marker, 0, [line[len(marker) :].strip()])
+            letter, bullets = None, 0
+            current = point
+            blocks.append(point)
+        elif point is not None and (m := _LETTER.match(line)):
+            number = m.group("l1") or m.group("l2")
+            letter = _Block(
+                number, f"{point.path}.{number}", m.group(0), 1, [line[m.end() :].strip()]
+            )
+            bullets = 0
+            current = letter
+            blocks.append(letter)
+        elif point is not None and (m := _BULLET.match(line)):
+            parent = letter or point
+            bullets += 1
+            current = _Block(
+                "", f"{parent.path}.{bullets}", m.group(0), parent.depth + 1,
+                [line[m.end() :].strip()],
+            )  # fmt: skip
+            blocks.append(current)
+        elif current is None:
+            # Preamble before point 1: each paragraph is a provision, and a heading line
+            # is one of its own even without a blank line after it.
+            current = new_unnumbered(line)
+            blocks.append(current)
+        elif blank_before and not raw[:1].isspace():
+            # An unindented paragraph after a blank line is not a continuation: it is a
+            # heading between points or closing text.
+            current = new_unnumbered(line)
+            if point is not None:
+                point, letter = None, None
+            blocks.append(current)
+        elif point is None and current.number == "" and _is_heading(current.lines[-1]):
+            current = new_unnumbered(line)
+            blocks.append(current)
+        else:
+            current.lines.append(raw.rstrip())
+        blank_before = False
+    return blocks
+
+
+def split(text: str, kind: str | None = None) -> list[Provision]:
+    """Split a version's text into provisions. ``kind`` is detected when not given."""
+    kind = kind or detect_kind(text)
+    blocks = _split_plan(text) if kind == "plan" else _split_reporting(text)
+    out = []
+    seen: set[str] = set()
+    for b in blocks:
+        body = "\n".join(b.lines).strip()
+        if not body and not b.number:
+            continue
+        path = b.path
+        # Duplicate numbers (a draft that restarts numbering) keep unique paths.
+        while path in seen:
+            path += "'"
+        seen.add(path)
+        out.append(Provision(len(out), b.number, path, b.marker, b.depth, body, normalise(body)))
+    return out
