@@ -51,7 +51,7 @@ def resolve_zone(name: str) -> tzinfo:
     key = name.strip()
     if key.upper() in ABBREVIATIONS:
         return timezone(timedelta(hours=ABBREVIATIONS[key.upper()]), key.upper())
-    m = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", key)
+    m = re.fullmatch(r"([+-])(0?\d|1\d|2[0-3]):?([0-5]\d)?", key)
     if m:
         sign = -1 if m.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)))
@@ -84,17 +84,29 @@ def parse_when(text: str, default_tz: str | tzinfo = "UTC") -> datetime:
         first, second = int(m.group(1)), int(m.group(3))
         if first <= 12 and second <= 12 and first != second:
             raise DateError(
-                f"ambiguous date {raw!r}: day and month could be either way; "
-                f"write it as YYYY-MM-DD"
+                f"ambiguous date {raw!r}: day and month could be either way; write it as YYYY-MM-DD"
             )
         dayfirst = first > 12 or m.group(2) == "."
+    # Trailing abbreviations in any case: "utc", "Cet".
+    tail = re.search(r"\b([A-Za-z]{1,5})\s*$", text)
+    if tail and tail.group(1).upper() in ABBREVIATIONS:
+        text = text[: tail.start(1)] + tail.group(1).upper()
     try:
         with warnings.catch_warnings():
             # dateutil warns on an unknown zone name and returns a naive time; we refuse it.
             warnings.simplefilter("ignore")
-            when = du_parser.parse(text, dayfirst=dayfirst, tzinfos=_TZINFOS)
+            # dateutil fills a missing day or month from its default: parse against two
+            # different defaults and refuse the input if they disagree ("Nov 2025").
+            parsed = [
+                du_parser.parse(text, dayfirst=dayfirst, tzinfos=_TZINFOS, default=default)
+                for default in (datetime(2000, 1, 1), datetime(2001, 2, 2))
+            ]
+            when = parsed[0]
+            when.utcoffset()
     except (ValueError, OverflowError) as exc:
         raise DateError(f"cannot read date {raw!r}: {exc}") from None
+    if parsed[0].date() != parsed[1].date():
+        raise DateError(f"incomplete date {raw!r}: give the day, month and year")
     if when.tzinfo is None:
         if iana is None and re.search(r"\b[A-Z]{3,5}\s*$", text):
             raise DateError(f"unknown time zone in {raw!r}")

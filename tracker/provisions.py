@@ -136,10 +136,22 @@ class _Block:
     lines: list[str]
 
 
+_CONTINUES = frozenset(
+    "a an and as at be been being both by for from in into is of on or than that the their "
+    "this to was were which who with".split()
+)
+
+
 def _is_heading(line: str) -> bool:
     """A short line without closing punctuation: a title or section heading."""
     s = line.strip()
-    return 0 < len(s) <= 80 and s[-1] not in ".;:,!?\"'\u201d)" and not s.startswith(("-", "•"))
+    if not (0 < len(s) <= 80) or s[-1] in ".;:,!?\"'\u201d)" or s.startswith(("-", "•")):
+        return False
+    # A line that stops on a function word ("... in the English and") is wrapped prose.
+    return s.rsplit(None, 1)[-1].lower() not in _CONTINUES
+
+
+_NOTE = re.compile(r"^\s*(?:correction|clarification|update|updated|editor's note)\s*:", re.I)
 
 
 def _paragraphs(text: str) -> list[list[str]]:
@@ -156,6 +168,13 @@ def _paragraphs(text: str) -> list[list[str]]:
                 current = []
         elif not has_blank:
             paras.append([ln])
+        elif current and (
+            _NOTE.match(ln) or (len(paras) == 0 and len(current) == 1 and _is_heading(current[0]))
+        ):
+            # An appended "Correction:" starts its own paragraph even without a blank line,
+            # and so does the line after a headline set directly above the dateline.
+            paras.append(current)
+            current = [ln]
         else:
             current.append(ln)
     if current:
@@ -226,7 +245,14 @@ def _split_plan(text: str) -> list[_Block]:
             if point is not None:
                 point, letter = None, None
             blocks.append(current)
-        elif point is None and current.number == "" and _is_heading(current.lines[-1]):
+        elif (
+            point is None
+            and len(current.lines) == 1
+            and _is_heading(current.lines[0])
+            and line[:1].isupper()
+        ):
+            # "Title\nFirst sentence of the preamble": a one-line heading is its own
+            # provision; a wrapped line (continuing in lower case) is not.
             current = new_unnumbered(line)
             blocks.append(current)
         else:

@@ -35,7 +35,9 @@ def decode(data: bytes, name: str = "<input>") -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: has a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})")
+            raise InputError(
+                f"{name}: has a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})"
+            ) from None
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (contains NUL bytes)")
     try:
@@ -65,13 +67,15 @@ def parse_text(text: str, name: str = "<text>") -> Source:
         header, text = text[4:end], ("" if close == -1 else text[close + 1 :])
         try:
             loaded = yaml.safe_load(header) or {}
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: date: 2025-13-45
             raise InputError(f"{name}: bad front matter: {exc}".splitlines()[0]) from None
         if not isinstance(loaded, dict):
             raise InputError(f"{name}: front matter must be 'key: value' lines")
         meta = {str(k).lower(): _meta_value(v) for k, v in loaded.items() if v is not None}
     if not text.strip():
-        raise InputError(f"{name}: is empty (no text after the front matter)" if meta else f"{name}: is empty")
+        raise InputError(
+            f"{name}: is empty (no text after the front matter)" if meta else f"{name}: is empty"
+        )
     return Source(text=text.strip("\n"), meta=meta, name=name)
 
 
