@@ -1,0 +1,173 @@
+"""The change format: provisions of two versions -> a :class:`Diff` of :class:`Change` records.
+
+Computed once, consumed by every renderer (text, JSON, Markdown, HTML, feeds), like difflib
+opcodes but per provision. Alignment is :mod:`tracker.align`; the word-level operations
+and changed terms inside each aligned pair are :mod:`tracker.termdiff`. Cost: alignment is
+near-linear in the number of provisions and each pair's word diff depends on that pair
+only; for two 5,000-provision versions (~1 MB each, 10% reworded) this module takes
+~0.3 s on the project's 2-core machine, about 0.12 s aligning, 0.08 s diffing words and
+0.04 s typing terms (parsing the two texts is extra).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.align import Pair, align, moved_flags
+from tracker.provisions import Provision, split
+from tracker.termdiff import FIGURE_TYPES, Term, gist, terms, word_ops
+
+# Bumped whenever the same input can give different changes (stored links record it).
+ENGINE_VERSION = "1"
+
+KINDS = ("unchanged", "modified", "added", "removed", "split", "merged")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One aligned group of provisions and what changed between them."""
+
+    kind: str  # unchanged | modified | added | removed | split | merged
+    old: tuple[Provision, ...]
+    new: tuple[Provision, ...]
+    renumbered: bool
+    moved: bool
+    similarity: float  # 1.0 for unchanged, 0.0 for added/removed, rounded to 2 places
+    ops: tuple[tuple[str, str], ...]  # word ops of the joined old texts vs the joined new
+    terms: tuple[Term, ...]
+
+
+_TYPED = ("number", "deadline", "date", "negation", "modal")
+_HEADLINE_ORDER = ("removed", "added", "modified", "split", "merged", "renumbered", "moved")
+
+
+def _telling(t: Term) -> tuple[int, str, str] | None:
+    """(rank, old, new) of a typed term for the headline, most telling first, or None
+    when it is too long to read at a glance. Figures are picked out of rewritten passages
+    first (:func:`~tracker.termdiff.gist`). Rank: a figure or deadline that changed
+    ("600,000 -> 800,000"), a changed number word or date, one added or dropped, then
+    negations and modals."""
+    old, new = gist(t) if t.type in FIGURE_TYPES else (t.old, t.new)
+    if len(old.split()) > 4 or len(new.split()) > 4:
+        return None
+    both = bool(old and new)
+    digits = any(ch.isdigit() for ch in old + new) or t.type == "deadline"
+    if t.type in FIGURE_TYPES:
+        rank = (0 if digits else 1) if both else (2 if digits else 3)
+    else:
+        rank = 4
+    return rank, old, new
+
+
+def _short(s: str, limit: int = 40) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _where(p: Provision) -> str:
+    label = p.label
+    return label if label.startswith("¶") else f"point {label}"
+
+
+@dataclass(frozen=True)
+class Diff:
+    changes: tuple[Change, ...]
+
+    def summary(self) -> dict[str, int]:
+        """Number of changes of each kind, and of moved and renumbered ones."""
+        out = dict.fromkeys((*KINDS, "moved", "renumbered"), 0)
+        for c in self.changes:
+            out[c.kind] += 1
+            out["moved"] += c.moved
+            out["renumbered"] += c.renumbered
+        return out
+
+    def headline(self) -> str:
+        """One line: the counts that are not zero, then up to three of the most telling
+        typed terms with the new provision's label; ``no changes`` when identical."""
+        s = self.summary()
+        counts = [f"{s[k]} {k}" for k in _HEADLINE_ORDER if s[k]]
+        if not counts:
+            return "no changes"
+        typed = []
+        for n, c in enumerate(self.changes):
+            for t in c.terms:
+                if t.type in _TYPED and c.new and (told := _telling(t)) is not None:
+                    typed.append((told[0], n, told[1], told[2], c.new[0]))
+        typed.sort(key=lambda x: x[:2])
+        shown = []
+        for _, _, old, new, p in typed[:3]:
+            if old and new:
+                what = f"{_short(old)} → {_short(new)}"
+            else:
+                what = f"{_short(old)} dropped" if old else f"{_short(new)} added"
+            shown.append(f"{what} ({_where(p)})")
+        return ", ".join(counts) + ("; " + ", ".join(shown) if shown else "")
+
+
+def _renumbered(old: tuple[Provision, ...], new: tuple[Provision, ...], moved: bool) -> bool:
+    if moved or not old or not new:
+        return False
+    a, b = old[0], new[0]
+    return bool(a.number and b.number) and a.path != b.path
+
+
+def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool) -> Change:
+    po, pn = pair.old, pair.new
+    o = (old[po[0]],) if len(po) == 1 else tuple(old[i] for i in po)
+    n = (new[pn[0]],) if len(pn) == 1 else tuple(new[j] for j in pn)
+    if not n:
+        return Change("removed", o, n, False, False, 0.0, (("-", o[0].text),), ())
+    if not o:
+        return Change("added", o, n, False, False, 0.0, (("+", n[0].text),), ())
+    renum = _renumbered(o, n, moved)
+    if len(o) == 1 and len(n) == 1 and o[0].norm == n[0].norm:
+        # Whitespace, case, quote or dash style alone are not changes: the ops may still
+        # show them, but there is no changed term.
+        text = o[0].text
+        ops = (("=", text),) if text == n[0].text else tuple(word_ops(text, n[0].text))
+        return Change("unchanged", o, n, renum, moved, 1.0, ops, ())
+    ops = tuple(word_ops("\n".join(p.text for p in o), "\n".join(p.text for p in n)))
+    kind = "split" if len(n) > 1 else "merged" if len(o) > 1 else "modified"
+    # A changed provision never reads as 100% similar.
+    similarity = min(round(pair.similarity, 2), 0.99)
+    return Change(kind, o, n, renum, moved, similarity, ops, tuple(terms(ops)))
+
+
+def diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
+    """Align two versions' provisions and describe every change.
+
+    Changes come in the new version's reading order; a removed provision is placed after
+    the change holding the nearest earlier old provision that stayed in place (moved ones
+    would drag it elsewhere), or first if there is none.
+    """
+    pairs = align(old, new)
+    moved = moved_flags(pairs)
+    changes = [_change(p, old, new, m) for p, m in zip(pairs, moved, strict=True)]
+    # Where each old provision went: (new position of its change, change is moved).
+    went: dict[int, tuple[int, bool]] = {}
+    for p, m in zip(pairs, moved, strict=True):
+        if p.new:
+            for i in p.old:
+                went[i] = (min(p.new), m)
+    keys: list[tuple[int, int, int]] = [(-1, 1, 0)] * len(pairs)
+    removed_at: dict[int, int] = {}
+    for k, p in enumerate(pairs):
+        if p.new:
+            keys[k] = (min(p.new), 0, 0)
+        else:
+            removed_at[p.old[0]] = k
+    anchor = -1
+    for i in range(len(old)):
+        if i in removed_at:
+            keys[removed_at[i]] = (anchor, 1, i)
+        elif i in went and not went[i][1]:
+            anchor = went[i][0]
+    order = sorted(range(len(changes)), key=keys.__getitem__)
+    return Diff(tuple(changes[k] for k in order))
+
+
+def diff_texts(old_text: str, new_text: str, kind: str | None = None) -> Diff:
+    """Split both texts into provisions (``kind`` detected per text when not given), then
+    :func:`diff_provisions`."""
+    return diff_provisions(split(old_text, kind), split(new_text, kind))
