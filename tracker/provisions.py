@@ -71,13 +71,12 @@ _QUOTES = str.maketrans(
         "\u202f": " ",
     }
 )
-_WS = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Fold what is not a change: case, Unicode forms, quote and dash styles, whitespace."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())  # several times faster than a regex substitution
 
 
 # --- markers ------------------------------------------------------------------------------
@@ -86,10 +85,10 @@ def normalise(text: str) -> str:
 # The number itself is group "n"; the whole marker is group 0 (trailing space excluded).
 _POINT = re.compile(
     r"""^(?:
-        (?:(?:Article|ARTICLE|Art\.?|Point|POINT|Clause|Section|§)\s*(?P<n1>\d{1,3}[A-Za-z]?)
+        (?:(?:Article|ARTICLE|Art\.?|Point|POINT|Clause|Section|§)\s*(?P<n1>\d{1,5}[A-Za-z]?)
             (?:\s*[.:)\-\u2013\u2014])?)
-      | \((?P<n2>\d{1,3})\)
-      | (?P<n3>\d{1,3})[.)](?!\d)
+      | \((?P<n2>\d{1,5})\)
+      | (?P<n3>\d{1,5})[.)](?!\d)
     )(?=\s|$)""",
     re.VERBOSE,
 )
@@ -109,6 +108,15 @@ def _as_int(number: str) -> int:
     return int(digits.group(0)) if digits else 0
 
 
+# Numbering goes up, possibly skipping struck-out points; a bigger jump is more likely a
+# wrapped line that happens to start with a number ("2025. The parties...").
+MAX_SKIP = 20
+
+
+def _next_point(last: int, number: int) -> bool:
+    return number > last and (last == 0 or number - last <= MAX_SKIP)
+
+
 def detect_kind(text: str) -> str:
     """``plan`` if the text has at least two numbered points in increasing order, else
     ``reporting``."""
@@ -116,7 +124,7 @@ def detect_kind(text: str) -> str:
     count = 0
     for line in text.splitlines():
         found = _point_number(line.strip())
-        if found and _as_int(found[0]) > last:
+        if found and _next_point(last, _as_int(found[0])):
             last = _as_int(found[0])
             count += 1
             if count >= 2:
@@ -210,7 +218,7 @@ def _split_plan(text: str) -> list[_Block]:
             blank_before = True
             continue
         found = _point_number(line)
-        if found and _as_int(found[0]) > last_number:
+        if found and _next_point(last_number, _as_int(found[0])):
             number, marker = found
             last_number = _as_int(number)
             point = _Block(number, number, marker, 0, [line[len(marker) :].strip()])

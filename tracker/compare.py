@@ -1,0 +1,80 @@
+"""Two versions (stored, or files) -> a :class:`Comparison` that every renderer consumes.
+
+The diff is computed once here; text, JSON, Markdown and HTML output, the web pages and
+the feeds all read the same :class:`~tracker.diff.Diff`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diff import Diff, diff_provisions
+from .provisions import detect_kind, split
+from .sources import DEFAULT_MAX_BYTES, read_path
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a stored version, or a file (``at`` then None)."""
+
+    doc: str
+    label: str
+    at: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: Side
+    new: Side
+    diff: Diff
+
+    @property
+    def old_doc(self) -> str:
+        return self.old.doc
+
+    @property
+    def new_doc(self) -> str:
+        return self.new.doc
+
+
+def parse_ref(ref: str, default_doc: str) -> tuple[str, str]:
+    """``LABEL`` or ``DOC:LABEL`` -> (doc, label)."""
+    if ":" in ref:
+        doc, label = ref.split(":", 1)
+        return doc or default_doc, label
+    return default_doc, ref
+
+
+def compare(
+    store: Store, doc: str, from_label: str, to_label: str, to_doc: str | None = None
+) -> Comparison:
+    """Compare two stored versions. Labels may be ``DOC:LABEL`` to cross documents.
+    Raises NotFound for an unknown document or label."""
+    old_doc, old_label = parse_ref(from_label, doc)
+    new_doc, new_label = parse_ref(to_label, to_doc or doc)
+    old = store.version(old_doc, old_label)
+    new = store.version(new_doc, new_label)
+    diff = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    return Comparison(
+        Side(old_doc, old.label, old.at, old.kind), Side(new_doc, new.label, new.at, new.kind), diff
+    )
+
+
+def compare_files(
+    old_path: str | Path,
+    new_path: str | Path,
+    kind: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Comparison:
+    """Compare two files without storing them (front matter is read and set aside)."""
+    sides = []
+    provisions = []
+    for path in (old_path, new_path):
+        source = read_path(path, max_bytes)
+        k = kind or source.meta.get("kind") or detect_kind(source.text)
+        sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
+        provisions.append(split(source.text, "plan" if k == "plan" else "reporting"))
+    return Comparison(sides[0], sides[1], diff_provisions(provisions[0], provisions[1]))
