@@ -485,7 +485,10 @@ def check_consistent(db: Path) -> None:
             con.execute("SELECT coalesce(sum(n_provisions), 0) FROM versions").fetchone()[0]
             == n_prov
         )
-        assert con.execute("SELECT count(*) FROM provisions_fts").fetchone()[0] == n_prov
+        n_texts = con.execute("SELECT count(*) FROM texts").fetchone()[0]
+        assert con.execute("SELECT count(*) FROM texts_fts").fetchone()[0] == n_texts
+        distinct = con.execute("SELECT count(DISTINCT text_id) FROM provisions").fetchone()[0]
+        assert n_texts == distinct
         orphans = con.execute(
             "SELECT count(*) FROM provisions WHERE version NOT IN (SELECT id FROM versions)"
         ).fetchone()[0]

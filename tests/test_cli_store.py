@@ -96,7 +96,8 @@ def test_add_records_the_parsed_provisions(invoke, tmp_path, db) -> None:
     f = write(tmp_path / "plan.txt", PLAN)
     assert invoke("add", "plan", f, "--at", "2025-11-20").code == 0
     assert rows(
-        db, "SELECT ordinal, number, path, marker, depth, text FROM provisions ORDER BY ordinal"
+        db,
+        "SELECT ordinal, number, path, marker, depth, text FROM provision_texts ORDER BY ordinal",
     ) == [
         (0, "", "p1", "", 0, "Framework"),
         (1, "1", "1", "1.", 0, "Ukraine's sovereignty is confirmed."),
@@ -105,7 +106,7 @@ def test_add_records_the_parsed_provisions(invoke, tmp_path, db) -> None:
         (4, "b", "2.b", "b)", 1, "it lapses on an invasion."),
         (5, "3", "3", "3.", 0, "Elections within 100 days."),
     ]
-    [(norm,)] = rows(db, "SELECT norm FROM provisions WHERE path = '1'")
+    [(norm,)] = rows(db, "SELECT norm FROM provision_texts WHERE path = '1'")
     assert norm == "ukraine's sovereignty is confirmed."
     [(sha, text)] = rows(db, "SELECT sha256, text FROM versions")
     assert sha == hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -282,7 +283,11 @@ def test_list_versions_of_a_document(invoke, imported) -> None:
         "eu-counter",
         "framework-20",
     ]
-    assert lines[0].split() == ["us-28", "2025-11-20", "00:00", "UTC", "plan", "41", "provisions"]
+    assert lines[0].split() == [
+        "us-28", "2025-11-20", "00:00", "UTC", "plan", "41", "provisions", "first", "version"
+    ]  # fmt: skip
+    # Each later version says what changed from the one before.
+    assert "removed" in lines[2] and "600,000 → 800,000" in lines[2]
     data = json.loads(invoke("list", "wire-report", "--json").stdout)
     assert data["doc"] == "wire-report"
     assert [(v["label"], v["at"], v["n_provisions"]) for v in data["versions"]] == [
@@ -292,8 +297,11 @@ def test_list_versions_of_a_document(invoke, imported) -> None:
     ]
     assert set(data["versions"][0]) == {
         "id", "document", "label", "at", "at_text", "kind", "source", "notes", "sha256",
-        "added_at", "n_provisions", "text",
+        "added_at", "n_provisions", "previous", "changes", "headline",
     }  # fmt: skip
+    assert data["versions"][0]["previous"] is None and data["versions"][0]["changes"] == {}
+    assert data["versions"][1]["previous"] == "first"
+    assert data["versions"][1]["changes"]["modified"] >= 1
 
 
 def test_show_text(invoke, imported, versions_dir) -> None:
@@ -393,8 +401,16 @@ def test_import_is_idempotent(invoke, versions_dir, db, counts) -> None:
         "documents": 3,
         "versions": 8,
         "provisions": 7 + 41 + 41 + 36 + 22 + 9 + 9 + 10,
-        "provisions_fts": 7 + 41 + 41 + 36 + 22 + 9 + 9 + 10,
+        "texts": after_first["texts"],
+        "texts_fts": after_first["texts_fts"],
     }
+    # Each distinct provision text is stored (and indexed) once.
+    assert (
+        after_first["texts"]
+        == after_first["texts_fts"]
+        == rows(db, "SELECT count(DISTINCT text) FROM provision_texts")[0][0]
+    )
+    assert after_first["texts"] < after_first["provisions"]
     second = invoke("import", versions_dir)
     assert second.code == 0, second.stderr
     assert second.stdout == "imported 0 versions, 8 already stored\n"
@@ -418,9 +434,9 @@ def test_import_adds_only_new_files(invoke, versions_dir, tmp_path, db, counts) 
 def test_fts_index_finds_provisions(invoke, imported, db) -> None:
     found = rows(
         db,
-        "SELECT v.document, v.label, p.path FROM provisions_fts f "
-        "JOIN provisions p ON p.rowid = f.rowid JOIN versions v ON v.id = p.version "
-        "WHERE provisions_fts MATCH ? ORDER BY v.document, v.at, p.ordinal",
+        "SELECT v.document, v.label, p.path FROM texts_fts f "
+        "JOIN provisions p ON p.text_id = f.rowid JOIN versions v ON v.id = p.version "
+        "WHERE texts_fts MATCH ? ORDER BY v.document, v.at, p.ordinal",
         ("Zaporizhzhia",),
     )
     assert ("peace-plan", "us-28", "19") in found
@@ -434,7 +450,13 @@ def test_fts_index_finds_provisions(invoke, imported, db) -> None:
     assert len(found) == 9
     # Case and diacritics are folded by the tokenizer.
     assert (
-        len(rows(db, "SELECT rowid FROM provisions_fts WHERE provisions_fts MATCH 'zaporizhzhia'"))
+        len(
+            rows(
+                db,
+                "SELECT p.id FROM texts_fts f JOIN provisions p ON p.text_id = f.rowid "
+                "WHERE texts_fts MATCH 'zaporizhzhia'",
+            )
+        )
         == 9
     )
 
@@ -443,7 +465,7 @@ def test_schema_version_is_set_and_stable(invoke, imported, db) -> None:
     assert SCHEMA_VERSION >= 1
     assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     tables = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"documents", "versions", "provisions", "provisions_fts"} <= tables
+    assert {"documents", "versions", "provisions", "texts", "texts_fts"} <= tables
     # Opening it again does not migrate again.
     assert invoke("list").code == 0
     assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
@@ -457,7 +479,9 @@ def test_stored_versions_are_immutable(invoke, imported, db, snapshot) -> None:
             "UPDATE versions SET text = 'rewritten' WHERE label = 'us-28'",
             "UPDATE versions SET at = '2020-01-01T00:00:00+00:00'",
             "DELETE FROM versions WHERE label = 'first'",
-            "UPDATE provisions SET text = 'rewritten' WHERE path = '1'",
+            "UPDATE provisions SET path = 'x' WHERE path = '1'",
+            "UPDATE texts SET text = 'rewritten'",
+            "DELETE FROM texts",
             "DELETE FROM provisions",
         ):
             with pytest.raises(sqlite3.IntegrityError, match="immutable"):

@@ -17,7 +17,7 @@ import click
 from . import dates, ingest
 from .errors import TrackerError
 from .sources import DEFAULT_MAX_BYTES, read_bytes, read_path
-from .store import Store
+from .store import Store, Version
 
 DEFAULT_DB = "tracker.db"
 
@@ -76,9 +76,7 @@ def format_option(*choices: str) -> Any:
     """``--format`` with ``--json`` as a shortcut (both are part of the contract)."""
 
     def decorate(f: Any) -> Any:
-        f = click.option(
-            "--json", "as_json", is_flag=True, help="Same as --format json."
-        )(f)
+        f = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f)
         return click.option(
             "--format",
             "fmt",
@@ -89,6 +87,13 @@ def format_option(*choices: str) -> Any:
         )(f)
 
     return decorate
+
+
+def _without_text(v: Version) -> dict[str, Any]:
+    """A version's metadata (listings leave the full text to ``show``)."""
+    row = asdict(v)
+    del row["text"]
+    return row
 
 
 def want_json(fmt: str, as_json: bool) -> bool:
@@ -202,13 +207,27 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
                 span = f"{dates.show(d.first_at, tz)[:10]} .. {dates.show(d.last_at, tz)[:10]}"
             click.echo(f"{d.slug:<20} {d.kind:<10} {d.n_versions:>3} versions  {span}  {d.title}")
         return
+    from . import history
+
     versions = store.versions(doc)
+    # What changed from the previous version: read from the stored steps, not recomputed.
+    steps = {s.label: s for s in history.timeline(store, doc)}
     if want_json(fmt, as_json):
-        emit_json({"doc": doc, "versions": [asdict(v) for v in versions]})
+        rows = []
+        for v in versions:
+            step = steps[v.label]
+            rows.append(
+                {**_without_text(v), "previous": step.previous, "changes": step.summary,
+                 "headline": step.headline}
+            )  # fmt: skip
+        emit_json({"doc": doc, "versions": rows})
         return
     for v in versions:
+        step = steps[v.label]
+        change = step.headline if step.previous else "first version"
         click.echo(
             f"{v.label:<16} {dates.show(v.at, tz):<22} {v.kind:<10} {v.n_provisions:>4} provisions"
+            f"  {change}"
         )
 
 
@@ -253,6 +272,75 @@ def show(
             click.echo(f"{indent}{p.label:>6}  {' '.join(p.text.split())}")
     else:
         click.echo(v.text)
+
+
+# --- diff ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("args", nargs=-1, metavar="DOC FROM TO | --files A B")
+@click.option("--files", "files", is_flag=True, help="Compare two files without storing them.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--changes-only", is_flag=True, help="Hide unchanged provisions.")
+@click.option("--kind", type=click.Choice(["plan", "reporting"]), help="With --files: force kind.")
+@pass_ctx
+def diff(
+    c: Context, args: tuple[str, ...], files: bool, fmt: str, as_json: bool, changes_only: bool,
+    kind: str | None,
+) -> None:  # fmt: skip
+    """Provision-level diff of two versions of DOC (labels, or DOC:LABEL for another
+    document), or of two files with --files."""
+    from . import compare, render
+
+    if files:
+        if len(args) != 2:
+            raise click.UsageError("--files takes exactly two files: tracker diff --files A B")
+        cmp = compare.compare_files(args[0], args[1], kind=kind, max_bytes=c.max_bytes)
+    else:
+        if len(args) != 3:
+            raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
+        cmp = compare.compare(c.store, *args)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        emit_json(render.diff_json(cmp))
+    elif fmt == "markdown":
+        click.echo(render.diff_markdown(cmp, changes_only=changes_only))
+    elif fmt == "html":
+        click.echo(render.diff_html(cmp, changes_only=changes_only))
+    else:
+        click.echo(render.diff_text(cmp, changes_only=changes_only))
+
+
+# --- serve ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@pass_ctx
+def serve(c: Context, host: str, port: int, threads: int) -> None:
+    """Serve the web UI with waitress (a production WSGI server)."""
+    import waitress
+
+    from web import create_app
+
+    _ = c.store  # create or migrate the database before the first request
+    app = create_app({"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes})
+    click.echo(f"serving {c.db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="tracker")
+
+
+# History commands (history, blame, figures, search, query, export, relink) live in
+# cli_history; importing it registers them on the group.
+from . import cli_history  # noqa: E402, F401
 
 
 def main() -> None:

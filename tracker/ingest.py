@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import dates
 from .errors import Conflict, InputError, TrackerError
+from .history import link_version
 from .provisions import KINDS, detect_kind, split
 from .sources import DEFAULT_MAX_BYTES, Source, read_path
 from .store import Store, Version
@@ -124,6 +125,8 @@ def add_version(
             "added_at": now,
         }
         version = store.insert_version(row, provisions)
+        # Same transaction: a version is never stored without its links to its neighbours.
+        link_version(store, version)
     return Added(version, stored=True, document_created=created)
 
 
@@ -133,7 +136,9 @@ class ImportResult:
     skipped: list[Added]
 
 
-def import_dir(store: Store, root: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
+def import_dir(
+    store: Store, root: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ImportResult:
     """Load ``root/<doc>/*`` in name order; the front matter gives each file's date, label
     and kind. Idempotent: files already stored (same text) are skipped. Every file is read
     and checked before anything is written; the whole import is then one transaction."""
