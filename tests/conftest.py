@@ -56,7 +56,7 @@ def table_counts(path: Path) -> dict[str, int]:
     try:
         return {
             t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("documents", "versions", "provisions", "provisions_fts")
+            for t in ("documents", "versions", "provisions", "texts", "texts_fts")
         }
     finally:
         con.close()
@@ -190,7 +190,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Import ``versions/`` with the console script, start ``tracker serve`` on a free
-    port, wait until it answers; stopped at the end of the session."""
+    port, wait until it answers; stopped after the last test."""
     import time
     import urllib.error
     import urllib.request

@@ -1,0 +1,80 @@
+"""The web UI: a thin Flask layer over the ``tracker`` library.
+
+``create_app`` builds the application; ``tracker serve`` runs it under waitress. Every
+page reads one request-scoped :class:`~tracker.store.Store` (see :mod:`web.db`), and every
+HTML page has a JSON twin built from the same context (``?format=json`` or ``/api/...``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
+
+from tracker.sources import DEFAULT_MAX_BYTES
+
+from . import db, errors, present
+
+csrf = CSRFProtect()
+
+# Room for the form's other fields and multipart framing on top of the largest text.
+FORM_OVERHEAD = 64 * 1024
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: dict[str, Any] | str | None = None) -> Flask:
+    """Build the app. ``config`` is a mapping (``DATABASE``, ``MAX_BYTES``, any Flask
+    setting), a database path, or None (``TRACKER_DB`` or ``tracker.db``)."""
+    if isinstance(config, str | os.PathLike):
+        config = {"DATABASE": os.fspath(config)}
+    config = dict(config or {})
+    app = Flask(__name__)
+    app.config.update(
+        DATABASE=os.environ.get("TRACKER_DB", "tracker.db"),
+        MAX_BYTES=DEFAULT_MAX_BYTES,
+        SECRET_KEY=os.environ.get("TRACKER_SECRET_KEY") or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.update(config)
+    limit = int(app.config["MAX_BYTES"]) + FORM_OVERHEAD
+    if config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    if config.get("MAX_FORM_MEMORY_SIZE") is None:
+        # Werkzeug caps a non-file form field at 500 kB; pasted text may be larger.
+        app.config["MAX_FORM_MEMORY_SIZE"] = limit
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    csrf.init_app(app)
+    db.init_app(app)
+    errors.init_app(app)
+    present.init_app(app)
+
+    from .views import add, api, browse, diff
+
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(diff.bp)
+    app.register_blueprint(add.bp)
+    app.register_blueprint(api.bp)
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

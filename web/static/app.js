@@ -1,0 +1,146 @@
+// Diff page: side-by-side / inline toggle, changes-only filter, n/p to jump between
+// changes. Without JavaScript the same choices work through ?view= and ?changes= links.
+(function () {
+  "use strict";
+
+  var diff = document.getElementById("diff");
+  if (!diff) return;
+
+  var STORE_KEY = "tracker.view";
+  var viewButtons = document.querySelectorAll("[data-view]");
+  var onlyBox = document.getElementById("changes-only");
+
+  function setParam(name, value) {
+    var url = new URL(window.location.href);
+    if (value === null) url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+
+  function setView(view, remember) {
+    var inline = view === "inline";
+    diff.classList.toggle("view-inline", inline);
+    diff.classList.toggle("view-side", !inline);
+    viewButtons.forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-view") === view ? "true" : "false");
+    });
+    if (remember) {
+      try { window.localStorage.setItem(STORE_KEY, view); } catch (e) { /* private mode */ }
+      setParam("view", inline ? "inline" : null);
+    }
+  }
+
+  function setChangesOnly(on) {
+    diff.classList.toggle("changes-only", on);
+    if (onlyBox) onlyBox.checked = on;
+    setParam("changes", on ? "1" : null);
+  }
+
+  viewButtons.forEach(function (b) {
+    b.setAttribute("role", "button");
+    b.addEventListener("click", function (event) {
+      event.preventDefault();
+      setView(b.getAttribute("data-view"), true);
+    });
+  });
+
+  if (onlyBox) {
+    onlyBox.addEventListener("change", function () { setChangesOnly(onlyBox.checked); });
+  }
+
+  // The address wins over the remembered choice, so a shared link shows what was shared.
+  var params = new URL(window.location.href).searchParams;
+  if (!params.get("view")) {
+    var saved = null;
+    try { saved = window.localStorage.getItem(STORE_KEY); } catch (e) { /* private mode */ }
+    if (saved === "inline" || saved === "side") setView(saved, false);
+  }
+
+  // --- one kind only: the summary bar's counts are filters ------------------------------
+
+  var onlyNote = document.getElementById("only-note");
+  var onlyPills = document.querySelectorAll("[data-only]");
+  var ONLY = ["modified", "added", "removed", "split", "merged", "unchanged", "moved", "renumbered"];
+
+  function setOnly(kind) {
+    ONLY.forEach(function (k) { diff.classList.toggle("only-" + k, k === kind); });
+    onlyPills.forEach(function (pill) {
+      pill.setAttribute("aria-pressed", pill.getAttribute("data-only") === kind ? "true" : "false");
+    });
+    if (onlyNote) {
+      onlyNote.hidden = !kind;
+      document.getElementById("only-kind").textContent = kind || "";
+    }
+  }
+
+  onlyPills.forEach(function (pill) {
+    pill.setAttribute("role", "button");
+    pill.setAttribute("tabindex", "0");
+    pill.setAttribute("aria-pressed", "false");
+    function toggle() {
+      var kind = pill.getAttribute("data-only");
+      setOnly(pill.getAttribute("aria-pressed") === "true" ? null : kind);
+    }
+    pill.addEventListener("click", toggle);
+    pill.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
+    });
+  });
+  var clear = document.getElementById("only-clear");
+  if (clear) clear.addEventListener("click", function () { setOnly(null); });
+
+  // --- n / p ----------------------------------------------------------------------------
+
+  function changeRows() {
+    return Array.prototype.filter.call(
+      diff.querySelectorAll('.row[data-changed="1"]'),
+      function (row) { return row.offsetParent !== null; }
+    );
+  }
+
+  function currentIndex(rows) {
+    var active = document.activeElement;
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i] === active || rows[i].contains(active)) return { index: i, exact: true };
+    }
+    // Nothing focused: start from the first change at or below the top of the screen.
+    var top = 80;
+    for (var j = 0; j < rows.length; j++) {
+      if (rows[j].getBoundingClientRect().top >= top) return { index: j, exact: false };
+    }
+    return { index: rows.length, exact: false };
+  }
+
+  function jump(step) {
+    var rows = changeRows();
+    if (!rows.length) return;
+    var at = currentIndex(rows);
+    var target;
+    if (step > 0) target = at.exact ? at.index + 1 : at.index;
+    else target = at.index - 1;
+    target = Math.max(0, Math.min(rows.length - 1, target));
+    var row = rows[target];
+    row.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "start" });
+    window.history.replaceState(null, "", "#" + row.id);
+  }
+
+  // Opened at a row's anchor: that row is the current one for n/p.
+  if (window.location.hash.length > 1) {
+    var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (target && target.classList.contains("row")) target.focus({ preventScroll: true });
+  }
+
+  document.querySelectorAll("[data-jump]").forEach(function (b) {
+    b.addEventListener("click", function () { jump(parseInt(b.getAttribute("data-jump"), 10)); });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    var t = event.target;
+    var tag = t && t.tagName ? t.tagName.toLowerCase() : "";
+    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
+    if (event.key === "n" || event.key === "j") { event.preventDefault(); jump(1); }
+    else if (event.key === "p" || event.key === "k") { event.preventDefault(); jump(-1); }
+  });
+})();

@@ -1,0 +1,225 @@
+"""Reading pages: home, document timeline, version text, provision history, figures,
+search and the Atom feed. Each builds a context with the ``tracker`` library and renders
+it as HTML or, for ``?format=json``, as JSON (see :mod:`web.views.api`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from tracker import history
+from tracker.errors import NotFound, QueryError
+
+from ..db import get_db
+from ..present import MARK, axis, day, jsonable, magnitude, respond, snippet_parts, step_charts
+
+bp = Blueprint("browse", __name__)
+
+
+# --- contexts (shared with the API) -------------------------------------------------------
+
+
+def home_context() -> dict[str, Any]:
+    return {"documents": get_db().documents()}
+
+
+def home_json(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"documents": [dataclasses.asdict(d) for d in ctx["documents"]]}
+
+
+def document_context(doc: str) -> dict[str, Any]:
+    store = get_db()
+    document = store.document(doc)
+    steps = history.timeline(store, doc)
+    points = []
+    for i, step in enumerate(steps):
+        if step.previous:
+            href = url_for("diff.diff", doc=doc, spec=f"{step.previous}..{step.label}")
+            title = f"{step.label} ({day(step.at)}): {step.headline or 'no changes'}"
+        else:
+            href = url_for("browse.version", doc=doc, label=step.label)
+            title = f"{step.label} ({day(step.at)}): first version"
+        points.append((step.at, step.label, magnitude(step.summary), title, href, i == 0))
+    return {"document": document, "steps": steps, "axis": axis(points)}
+
+
+def document_json(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"document": jsonable(ctx["document"]), "timeline": jsonable(ctx["steps"])}
+
+
+def version_context(doc: str, label: str) -> dict[str, Any]:
+    store = get_db()
+    document = store.document(doc)
+    version = store.version(doc, label, with_text=True)
+    timeline = store.versions(doc)
+    i = next(k for k, v in enumerate(timeline) if v.id == version.id)
+    return {
+        "document": document,
+        "version": version,
+        "provisions": store.provisions(version.id),
+        "previous": timeline[i - 1] if i > 0 else None,
+        "next": timeline[i + 1] if i + 1 < len(timeline) else None,
+        "latest": timeline[-1],
+    }
+
+
+def version_json(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The shape of ``tracker show DOC LABEL --json``."""
+    v = ctx["version"]
+    return {
+        "doc": v.document,
+        **dataclasses.asdict(v),
+        "provisions": [
+            {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
+             "label": p.label, "text": p.text}
+            for p in ctx["provisions"]
+        ],
+    }  # fmt: skip
+
+
+def provision_context(doc: str, path: str, at: str | None, view: str = "") -> dict[str, Any]:
+    store = get_db()
+    document = store.document(doc)
+    lineage = history.lineage(store, doc, path, at_label=at)
+    blame = history.blame(store, doc, path, at_label=at)
+    return {
+        "document": document,
+        "path": path,
+        "at": at,
+        "view": "blame" if view == "blame" else "history",
+        "lineage": lineage,
+        "blame": blame,
+    }
+
+
+def provision_json(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The shape of ``tracker history DOC NUMBER --json`` plus the blame runs."""
+    lin = ctx["lineage"]
+    return {
+        "doc": lin.doc,
+        "ref": lin.ref,
+        "at": lin.at_label,
+        "start": jsonable(lin.start),
+        "added_in": lin.added_in,
+        "dropped_in": lin.dropped_in,
+        "entries": [{**jsonable(e), "present": e.present} for e in lin.entries],
+        "blame": jsonable(ctx["blame"]),
+    }
+
+
+def figures_context(doc: str) -> dict[str, Any]:
+    store = get_db()
+    document = store.document(doc)
+    figures = history.figures(store, doc)
+    tracks: dict[str, list[history.Figure]] = {}
+    for f in figures:
+        tracks.setdefault(f.track, []).append(f)
+    groups = [
+        {"track": track, "figures": items, "charts": step_charts(items)}
+        for track, items in tracks.items()
+    ]
+    return {"document": document, "figures": figures, "groups": groups}
+
+
+def figures_json(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The shape of ``tracker figures DOC --json``."""
+    return {"doc": ctx["document"].slug, "figures": jsonable(ctx["figures"])}
+
+
+def search_context(query: str, doc: str | None) -> dict[str, Any]:
+    store = get_db()
+    documents = store.documents()
+    if doc:
+        store.document(doc)
+    hits: list[history.Hit] = []
+    error = None
+    if query.strip():
+        try:
+            hits = history.search(store, query, doc=doc, mark=MARK)
+        except QueryError as exc:
+            error = str(exc)
+    return {"query": query, "doc": doc, "documents": documents, "hits": hits, "error": error}
+
+
+def search_json(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Hits with the matches as ``[`` ``]`` (the CLI's marks) and as parts."""
+    return {
+        "query": ctx["query"],
+        "doc": ctx["doc"],
+        "error": ctx["error"],
+        "hits": [
+            {
+                "doc": h.doc,
+                "label": h.label,
+                "at": h.at,
+                "path": h.path,
+                "number": h.number,
+                "provision": h.provision,
+                "snippet": "".join(f"[{t}]" if m else t for m, t in snippet_parts(h.snippet)),
+                "parts": [{"match": m, "text": t} for m, t in snippet_parts(h.snippet)],
+            }
+            for h in ctx["hits"]
+        ],
+    }
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    ctx = home_context()
+    return respond("home.html", ctx, home_json(ctx))
+
+
+@bp.get("/d/<doc>")
+def document(doc: str) -> ResponseReturnValue:
+    ctx = document_context(doc)
+    return respond("document.html", ctx, document_json(ctx))
+
+
+@bp.get("/d/<doc>/v/<label>")
+def version(doc: str, label: str) -> ResponseReturnValue:
+    ctx = version_context(doc, label)
+    return respond("version.html", ctx, version_json(ctx))
+
+
+@bp.get("/d/<doc>/p/<path:path>")
+def provision(doc: str, path: str) -> ResponseReturnValue:
+    ctx = provision_context(doc, path, request.args.get("at") or None, request.args.get("view", ""))
+    return respond("provision.html", ctx, provision_json(ctx))
+
+
+@bp.get("/d/<doc>/figures")
+def figures(doc: str) -> ResponseReturnValue:
+    ctx = figures_context(doc)
+    return respond("figures.html", ctx, figures_json(ctx))
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    query = request.args.get("q", "")
+    doc = request.args.get("doc") or None
+    ctx = search_context(query, doc)
+    return respond("search.html", ctx, search_json(ctx), 400 if ctx["error"] else 200)
+
+
+@bp.get("/d/<doc>/feed.atom")
+def feed(doc: str) -> Response:
+    store = get_db()
+    document = store.document(doc)
+    steps = history.timeline(store, doc)
+    versions = store.versions(doc)
+    if not steps:
+        raise NotFound(f"{doc} has no versions yet")
+    entries = list(reversed(list(zip(versions, steps, strict=True))))
+    body = render_template(
+        "feed.xml",
+        document=document,
+        entries=entries,
+        updated=max(v.added_at for v in versions),
+    )
+    return Response(body, mimetype="application/atom+xml")
