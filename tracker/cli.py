@@ -10,14 +10,16 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import dates, ingest
 from .errors import TrackerError
+from .provisions import VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, read_bytes, read_path
-from .store import Store, Version
+
+if TYPE_CHECKING:
+    from .store import Store, Version
 
 DEFAULT_DB = "tracker.db"
 
@@ -33,6 +35,8 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from .store import Store
+
             self._store = Store(self.db_path)
         return self._store
 
@@ -135,7 +139,7 @@ def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
 @click.option("--title", help="Document title, when the document is new.")
 @click.option(
     "--kind",
-    type=click.Choice(ingest.VERSION_KINDS),
+    type=click.Choice(VERSION_KINDS),
     help="plan (numbered points) or reporting (paragraphs); detected when not given.",
 )
 @click.option("--source", "url", help="Where the text came from (URL or reference).")
@@ -155,6 +159,8 @@ def add(
     tz: str,
 ) -> None:
     """Store FILE (or - for stdin) as a new version of DOC."""
+    from . import ingest
+
     if file == "-":
         data = sys.stdin.buffer.read(c.max_bytes + 1)
         source = read_bytes(data, "<stdin>", c.max_bytes)
@@ -176,6 +182,8 @@ def add(
 @pass_ctx
 def import_(c: Context, directory: str) -> None:
     """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent."""
+    from . import ingest
+
     result = ingest.import_dir(c.store, directory, max_bytes=c.max_bytes)
     for a in result.added:
         v = a.version
@@ -193,6 +201,8 @@ def import_(c: Context, directory: str) -> None:
 @pass_ctx
 def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) -> None:
     """List documents, or the versions of DOC oldest first."""
+    from . import dates
+
     store = c.store
     if doc is None:
         docs = store.documents()
@@ -243,6 +253,8 @@ def show(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Show version LABEL of DOC: its metadata and full text (or its provisions)."""
+    from . import dates
+
     store = c.store
     v = store.version(doc, label, with_text=True)
     provisions = store.provisions(v.id)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diff import Diff, diff_provisions
 from .provisions import detect_kind, split
 from .sources import DEFAULT_MAX_BYTES, read_path
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import dates
 from .errors import Conflict, InputError, TrackerError
 from .history import link_version
-from .provisions import KINDS, detect_kind, split
+from .provisions import VERSION_KINDS, detect_kind, split
 from .sources import DEFAULT_MAX_BYTES, Source, read_path
 from .store import Store, Version
 
@@ -23,7 +23,6 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Labels appear in URLs (``/d/doc/diff/a..b``) and in ``DOC:LABEL``: no spaces, ``:``,
 # ``/`` or ``..``.
 LABEL = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
-VERSION_KINDS = (*KINDS, "statement", "other")
 
 
 @dataclass(frozen=True)
