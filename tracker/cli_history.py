@@ -25,6 +25,18 @@ if TYPE_CHECKING:
     from .termdiff import Term
 
 WIDTH = 100
+
+
+def provision_arguments(f: Any) -> Any:
+    """DOC NUMBER [--at LABEL] [--format text|json]: how history and blame name a
+    provision."""
+    f = format_option("text", "json")(f)
+    f = click.option(
+        "--at", "at_label", metavar="LABEL", help="Version NUMBER refers to (default: latest)."
+    )(f)
+    return click.argument("doc")(click.argument("number")(f))
+
+
 MAX_TERMS = 8  # terms shown per change in text output; --json has them all
 
 
@@ -146,12 +158,7 @@ def history_json(lin: Lineage) -> dict[str, Any]:
 
 
 @cli.command()
-@click.argument("doc")
-@click.argument("number")
-@click.option(
-    "--at", "at_label", metavar="LABEL", help="Version NUMBER refers to (default: latest)."
-)
-@format_option("text", "json")
+@provision_arguments
 @pass_ctx
 def history(
     c: Context, doc: str, number: str, at_label: str | None, fmt: str, as_json: bool
@@ -188,12 +195,7 @@ def blame_text(b: Blame) -> str:
 
 
 @cli.command()
-@click.argument("doc")
-@click.argument("number")
-@click.option(
-    "--at", "at_label", metavar="LABEL", help="Version NUMBER refers to (default: latest)."
-)
-@format_option("text", "json")
+@provision_arguments
 @pass_ctx
 def blame(c: Context, doc: str, number: str, at_label: str | None, fmt: str, as_json: bool) -> None:
     """The text of provision NUMBER of DOC with each run of words marked with the version

@@ -16,7 +16,8 @@ from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from tracker import dates
-from tracker.render import TYPED
+from tracker.render import TYPED, where
+from tracker.render import numbers as labels
 
 # A pair keeping less than this share of its words reads better as before/after blocks
 # than as a confetti of word marks.
@@ -142,20 +143,6 @@ def row_terms(change: Any) -> list[Any]:
 def headline_terms(headline: str) -> str:
     """The part of a one-line summary after its counts (``600,000 → 800,000 (point 4)``)."""
     return headline.partition("; ")[2]
-
-
-def labels(provisions: Iterable[Any]) -> str:
-    return ", ".join(p.label for p in provisions) or "—"
-
-
-def where(change: Any) -> str:
-    """``6 → 4``, ``3``, ``→ 10``, ``9 → 9, 10``."""
-    old, new = labels(change.old), labels(change.new)
-    if not change.old:
-        return f"→ {new}"
-    if not change.new:
-        return old
-    return old if old == new else f"{old} → {new}"
 
 
 def magnitude(summary: Mapping[str, int] | None) -> int:
