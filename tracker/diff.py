@@ -36,6 +36,23 @@ class Change:
     ops: tuple[tuple[str, str], ...]  # word ops of the joined old texts vs the joined new
     terms: tuple[Term, ...]
 
+    def __init__(
+        self,
+        kind: str,
+        old: tuple[Provision, ...],
+        new: tuple[Provision, ...],
+        renumbered: bool,
+        moved: bool,
+        similarity: float,
+        ops: tuple[tuple[str, str], ...],
+        terms: tuple[Term, ...],
+    ) -> None:
+        # Like Provision's: one call instead of a frozen dataclass's setattr per field.
+        self.__dict__.update(
+            kind=kind, old=old, new=new, renumbered=renumbered, moved=moved,
+            similarity=similarity, ops=ops, terms=terms,
+        )  # fmt: skip
+
 
 _TYPED = ("number", "deadline", "date", "negation", "modal")
 _HEADLINE_ORDER = ("removed", "added", "modified", "split", "merged", "renumbered", "moved")
@@ -114,6 +131,20 @@ def _renumbered(old: tuple[Provision, ...], new: tuple[Provision, ...], moved: b
 
 def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool) -> Change:
     po, pn = pair.old, pair.new
+    if len(po) == 1 and len(pn) == 1:
+        # One to one, most pairs of a long document and most of them unchanged: this path
+        # makes two provision tuples and the Change, nothing else.
+        a, b = old[po[0]], new[pn[0]]
+        renum = not moved and bool(a.number and b.number) and a.path != b.path
+        if a.norm == b.norm:
+            # Whitespace, case, quote or dash style alone are not changes: the ops may
+            # still show them, but there is no changed term.
+            text = a.text
+            ops = (("=", text),) if text == b.text else tuple(word_ops(text, b.text))
+            return Change("unchanged", (a,), (b,), renum, moved, 1.0, ops, ())
+        ops = tuple(word_ops(a.text, b.text))
+        similarity = min(round(pair.similarity, 2), 0.99)
+        return Change("modified", (a,), (b,), renum, moved, similarity, ops, tuple(terms(ops)))
     o = (old[po[0]],) if len(po) == 1 else tuple(old[i] for i in po)
     n = (new[pn[0]],) if len(pn) == 1 else tuple(new[j] for j in pn)
     if not n:
@@ -121,12 +152,6 @@ def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool)
     if not o:
         return Change("added", o, n, False, False, 0.0, (("+", n[0].text),), ())
     renum = _renumbered(o, n, moved)
-    if len(o) == 1 and len(n) == 1 and o[0].norm == n[0].norm:
-        # Whitespace, case, quote or dash style alone are not changes: the ops may still
-        # show them, but there is no changed term.
-        text = o[0].text
-        ops = (("=", text),) if text == n[0].text else tuple(word_ops(text, n[0].text))
-        return Change("unchanged", o, n, renum, moved, 1.0, ops, ())
     ops = tuple(word_ops("\n".join(p.text for p in o), "\n".join(p.text for p in n)))
     kind = "split" if len(n) > 1 else "merged" if len(o) > 1 else "modified"
     # A changed provision never reads as 100% similar.
@@ -144,27 +169,28 @@ def diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
     pairs = align(old, new)
     moved = moved_flags(pairs)
     changes = [_change(p, old, new, m) for p, m in zip(pairs, moved, strict=True)]
-    # Where each old provision went: (new position of its change, change is moved).
-    went: dict[int, tuple[int, bool]] = {}
-    for p, m in zip(pairs, moved, strict=True):
-        if p.new:
-            for i in p.old:
-                went[i] = (min(p.new), m)
+    # One pass over the pairs: each change's sort key, and where each old provision went
+    # when its change stayed in place (the new position; None if moved or removed).
+    stayed: list[int | None] = [None] * len(old)
     keys: list[tuple[int, int, int]] = [(-1, 1, 0)] * len(pairs)
     removed_at: dict[int, int] = {}
-    for k, p in enumerate(pairs):
+    for k, (p, m) in enumerate(zip(pairs, moved, strict=True)):
         if p.new:
-            keys[k] = (min(p.new), 0, 0)
+            at = min(p.new)
+            keys[k] = (at, 0, 0)
+            if not m:
+                for i in p.old:
+                    stayed[i] = at
         else:
             removed_at[p.old[0]] = k
     anchor = -1
-    for i in range(len(old)):
+    for i, at in enumerate(stayed):
         if i in removed_at:
             keys[removed_at[i]] = (anchor, 1, i)
-        elif i in went and not went[i][1]:
-            anchor = went[i][0]
+        elif at is not None:
+            anchor = at
     order = sorted(range(len(changes)), key=keys.__getitem__)
-    return Diff(tuple(changes[k] for k in order))
+    return Diff(tuple(map(changes.__getitem__, order)))
 
 
 def diff_texts(old_text: str, new_text: str, kind: str | None = None) -> Diff:
