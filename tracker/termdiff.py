@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
@@ -54,9 +55,33 @@ _TOKEN_ASCII = re.compile(
 )
 
 
+_PIECES: dict[str, tuple[str, ...]] = {}  # an ASCII piece between spaces -> its tokens
+_PIECE_CACHE = 100_000
+
+
 def tokens(text: str) -> list[str]:
     """Split ``text`` into tokens whose concatenation is exactly ``text``."""
-    return (_TOKEN_ASCII if text.isascii() else _TOKEN).findall(text)
+    if not text.isascii():
+        return _TOKEN.findall(text)
+    # No token runs across the edge of a whitespace run, so a text whose words are set
+    # apart by single spaces is tokenised piece by piece: a word of letters is its own
+    # token, and the other pieces (figures, punctuation) are split by the regex once and
+    # then looked up, since a regex match costs several times a dict lookup.
+    out: list[str] = []
+    for piece in text.split(" "):
+        if piece.isalpha():
+            out.append(piece)
+        elif (split := _PIECES.get(piece)) is not None:
+            out += split
+        elif piece and not piece[0].isspace() and not piece[-1].isspace():
+            if len(_PIECES) > _PIECE_CACHE:  # a long-running server sees many documents
+                _PIECES.clear()
+            out += _PIECES.setdefault(piece, tuple(_TOKEN_ASCII.findall(piece)))
+        else:  # a longer run of whitespace, or one at either end
+            return _TOKEN_ASCII.findall(text)
+        out.append(" ")
+    out.pop()
+    return out
 
 
 # Token -> character. Code points start at 1 and jump over the surrogate block D800-DFFF
@@ -104,15 +129,28 @@ def _affordable(ta: list[str], tb: list[str]) -> bool:
 def _diff_units(ta: list[str], tb: list[str]) -> list[Op]:
     """Diff two unit lists (tokens or sentences) via one character per distinct unit."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
-    codes = _codes(len(vocab))
-    table = dict(zip(vocab, codes, strict=True)).__getitem__
-    back = dict(zip(codes, vocab, strict=True)).__getitem__
+    table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
     diffs = _DMP.diff_main("".join(map(table, ta)), "".join(map(table, tb)), False)
     # Semantic cleanup in unit space merges a run of small edits separated by single
     # spaces ("within 100 days" -> "as soon as possible") into one readable change; run in
     # character space it would also split figures again (common suffix "00,000").
     _DMP.diff_cleanupSemantic(diffs)
-    return [(_OPS[op], "".join(map(back, s))) for op, s in diffs]
+    # Back to units: the "=" and "-" runs spell the old code string in order, the "=" and
+    # "+" runs the new one, so each run is the next slice of units on its side(s). Cheaper
+    # than a reverse table looked up once per character.
+    out: list[Op] = []
+    at_a = at_b = 0
+    for op, s in diffs:
+        n = len(s)
+        if op == 1:
+            out.append(("+", "".join(tb[at_b : at_b + n])))
+            at_b += n
+        else:
+            out.append((_OPS[op], "".join(ta[at_a : at_a + n])))
+            at_a += n
+            if op == 0:
+                at_b += n
+    return out
 
 
 def _tidy(raw: list[Op]) -> list[Op]:
@@ -287,6 +325,21 @@ _INERT: dict[str, str] = {}
 _INERT_CACHE = 100_000
 
 
+def _wordish(text: str) -> Iterator[tuple[int, str]]:
+    """(start, word) of each _WORDISH match in ``text``. No match holds a space, so the
+    text is taken piece by piece between spaces, and a piece of letters (most of them) is
+    a match as it is: the regex runs only on the rest, as a match costs several times a
+    generator step."""
+    at = 0
+    for piece in text.split(" "):
+        if piece.isalpha():
+            yield at, piece
+        elif piece:
+            for m in _WORDISH.finditer(piece):
+                yield at + m.start(), m.group(0)
+        at += len(piece) + 1
+
+
 def _scan(text: str) -> list[tuple[str, int, int, str]]:
     """(kind, start, end, text) of everything in ``text`` a term can be typed by. One pass
     over the words; the phrase patterns are only tried where a word can start one, which
@@ -295,11 +348,9 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
     taken = 0
     prev = ""
     inert = _INERT
-    for m in _WORDISH.finditer(text):
-        s = m.start()
+    for s, w in _wordish(text):
         if s < taken:
             continue
-        w = m.group(0)
         lw = inert.get(w)
         if lw is not None:
             prev = lw
@@ -322,15 +373,15 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
             if w[0].isdigit() and s and text[s - 1].isalpha() or prev in _REFERENCES:
                 pass
             elif not any(map(str.isalpha, w)):
-                out.append(("number", s, m.end(), w))
+                out.append(("number", s, s + len(w), w))
         elif lw in _NUMBER_WORD_SET or (
             "-" in lw and all(x in _NUMBER_PARTS for x in lw.split("-"))
         ):
-            out.append(("number", s, m.end(), w))
+            out.append(("number", s, s + len(w), w))
         elif lw in _NEGATORS or lw.endswith(("n't", "n’t")):
-            out.append(("negation", s, m.end(), w))
+            out.append(("negation", s, s + len(w), w))
         elif lw in _MODALS:
-            out.append(("modal", s, m.end(), w))
+            out.append(("modal", s, s + len(w), w))
         elif lw not in _DEADLINE_START and w not in _DATE_START_WORDS:
             if len(inert) > _INERT_CACHE:  # a long-running server sees many documents
                 inert.clear()
