@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .readers import Block
 
 KINDS = ("plan", "reporting")  # how a text is split
 VERSION_KINDS = (*KINDS, "statement", "other")  # what a stored version may be labelled
@@ -27,7 +31,8 @@ class Provision:
     ``number`` is the number or letter as written (``"10"``, ``"b"``, ``""`` for an
     unnumbered paragraph); ``path`` is unique within the version (``"10"``, ``"10.b"``,
     ``"12.2"`` for the second bullet under point 12, ``"p3"`` for the third unnumbered
-    paragraph); ``marker`` is the numbering exactly as written (``"Article 6."``).
+    paragraph); ``marker`` is the numbering exactly as written (``"Article 6."``);
+    ``heading`` is the text of the nearest enclosing heading (``""`` at the top).
     """
 
     ordinal: int
@@ -37,16 +42,25 @@ class Provision:
     depth: int
     text: str
     norm: str
+    heading: str = ""
 
     def __init__(
-        self, ordinal: int, number: str, path: str, marker: str, depth: int, text: str, norm: str
+        self,
+        ordinal: int,
+        number: str,
+        path: str,
+        marker: str,
+        depth: int,
+        text: str,
+        norm: str,
+        heading: str = "",
     ) -> None:
         # Written out (the dataclass keeps it) to fill the fields in one call: the generated
         # __init__ of a frozen dataclass sets each through object.__setattr__, which costs
         # about twice as much, and a long document builds tens of thousands of these.
         self.__dict__.update(
             ordinal=ordinal, number=number, path=path, marker=marker, depth=depth, text=text,
-            norm=norm,
+            norm=norm, heading=heading,
         )  # fmt: skip
 
     @property
@@ -339,3 +353,10 @@ def split(text: str, kind: str | None = None) -> list[Provision]:
         seen.add(path)
         out.append(Provision(len(out), b.number, path, b.marker, b.depth, body, normalise(body)))
     return out
+
+
+def build(blocks: Sequence[Block], kind: str | None = None) -> list[Provision]:
+    """Blocks (from any reader) -> the provision tree, in reading order."""
+    from .readers import blocks_text
+
+    return split(blocks_text(blocks), kind)

@@ -149,8 +149,13 @@ def read(
     format: str | None = None,
     name: str = "<input>",
     media_type: str | None = None,
+    **options: str,
 ) -> Reading:
     """Read ``data`` with the reader for ``format`` (detected when not given).
+
+    ``options`` go to the reader as keyword arguments (the DOCX reader's
+    ``tracked="original"``, the HTML reader's ``selector``); a reader refuses ones it does
+    not know with :class:`~tracker.errors.InputError`.
 
     Raises :class:`~tracker.errors.InputError` naming the format and what failed when the
     bytes cannot be read as that format; nothing is stored by a reader.
@@ -172,7 +177,7 @@ def read(
         from . import docx as reader  # type: ignore[no-redef]
     else:
         from . import pdf as reader  # type: ignore[no-redef]
-    return reader.read(data, name)
+    return reader.read(data, name, **options)
 
 
 def blocks_text(blocks: tuple[Block, ...] | list[Block]) -> str:
