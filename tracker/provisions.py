@@ -320,6 +320,13 @@ class _Builder:
         same = -1  # the nearest open frame of the same series that this does not continue
         for k in range(len(stack) - 1, 0, -1):
             f = stack[k]
+            if f.kind == "heading":
+                # Only headings continue headings' numbers; a point may still be numbered
+                # under one ("3.1" in section "3.").
+                if f.number and m.style == "1.1" and m.number.rsplit(".", 1)[0] == f.number:
+                    del stack[k + 1 :]
+                    return f, m
+                break
             if f.style and f.in_list <= self.list_depth:
                 if m.style == "1.1" and f.style == "1.1":
                     if m.levels == f.number.count(".") + 1 and _continues(f, m):
@@ -340,8 +347,8 @@ class _Builder:
                         return stack[-1], alt
                 elif _family(f.style) == _family(m.style) and same < 0 and m.roman != 1:
                     same = k
-            if f.kind == "heading" or (f.kind == "item" and f.level <= self.list_depth):
-                break  # a heading (or the list item being read) bounds the series
+            if f.kind == "item" and f.level <= self.list_depth:
+                break  # the list item being read bounds the series
         if same >= 0:
             # The same series going back ("1." after "2."): inside a paragraph that is a
             # cited number, not a point; at the start of a block, a restart of the series.
@@ -387,14 +394,8 @@ class _Builder:
             # 9th or 22nd letter, unless letters are already running at this level.
             if not any(f.style == m.style and _continues(f, m) for f in stack):
                 m = m.as_roman()
-        placed = self.place(m, strict=False)
-        parent = placed[0] if placed else stack[-1]
-        # A heading never goes under a numbered point: it closes them.
-        while len(stack) > 1 and stack[-1].kind != "heading":
-            stack.pop()
-        if parent not in stack:
-            parent = stack[-1]
-        self.numbered(parent, placed[1] if placed else m, body, "heading", level)
+        # Headings nest by their levels, already settled above: the number only names it.
+        self.numbered(stack[-1], m, body, "heading", level)
 
     def item(self, text: str, level: int, number: str, ordered: bool, entry: bool = False) -> None:
         stack = self.stack
