@@ -187,8 +187,22 @@ def test_table_of_contents_entries_are_not_points() -> None:
         Block("paragraph", "You may ask for your data."),
     ]
     provisions = build(blocks, "plan")
-    assert [p.path for p in provisions if p.number] == ["1", "2"]
-    assert [p.text for p in provisions if p.number] == ["Who we are", "Your rights"]
+    # Entries are cited apart from the sections they name, so an inserted section
+    # renumbers both the entry and the section, and neither is taken for the other.
+    assert paths(provisions) == ["contents.1", "contents.2", "1", "1.p1", "2", "2.p1"]
+    assert [p.text for p in provisions if p.number] == ["Who we are", "Your rights"] * 2
+
+
+def test_a_section_set_as_a_bold_list_item_and_its_lettered_sub_headings() -> None:
+    blocks = [
+        Block("heading", "4. WHAT WE COLLECT", 7),
+        Block("heading", "A. From you", 7),
+        Block("paragraph", "Your account details."),
+        Block("heading", "B. From others", 7),
+        Block("heading", "5. HOW WE USE IT", 7),
+        Block("heading", "A. To run the service", 7),
+    ]
+    assert paths(build(blocks, "plan")) == ["4", "4.A", "4.A.p1", "4.B", "5", "5.A"]
 
 
 def test_repeated_letters_are_linear_and_unique() -> None:

@@ -86,7 +86,8 @@ def test_provisions_of_a_markdown_document() -> None:
     assert [got["3.6.1"].text, got["3.6.2"].text] == ["by letter;", "by email."]
     assert got["A.p1"].text == "Item | Fee"
     # The contents list names sections: its entries are not points 1 and 2.
-    assert sum(1 for p in provisions if p.number == "1") == 1
+    assert got["contents.1"].text == "Who we are"
+    assert sum(1 for p in provisions if p.path == "1") == 1
 
 
 def test_format_is_detected_from_name_and_content() -> None:

@@ -147,6 +147,9 @@ def normalise(text: str) -> str:
 MAX_SKIP = 20
 # Letters and numerals skip less: "(v)" after "(a)" is a numeral, not the 22nd letter.
 MAX_LETTER_SKIP = 3
+# Headings at this level and below are paragraphs that a reader took for headings (all
+# bold, or all italic): their level says nothing of their rank.
+PSEUDO_LEVEL = 7
 _TOP_STYLES = frozenset(("1.", "1)", "(1)", "1.1"))
 
 
@@ -199,12 +202,13 @@ class _Frame:
 
     node: int  # index into the nodes (-1 for the document itself)
     kind: str  # "doc" | "heading" | "point" | "item"
-    level: int  # a heading's level; an item's list depth; -1 otherwise
+    level: float  # a heading's level; an item's list depth; -1 otherwise
     style: str  # the marker's series ("" when unnumbered)
     value: int
     number: str
     heading: str  # the heading text in force inside this frame
     in_list: int = -1  # list depth this frame was opened inside (-1: outside any list)
+    sub: int = 0  # the letter after its number ("10A."), as markers.Marker.sub
     counter: int = 0  # unnumbered children so far (for "p<k>")
     bullets: int = 0  # bulleted children so far
 
@@ -237,7 +241,7 @@ def _continues(f: _Frame, m: markers.Marker) -> bool:
             return f.value < m.value <= f.value + MAX_SKIP
         # "1.3" -> "2.1": the next chapter's numbering, one level up.
         return m.value <= 3 and _multi_after(new, old)
-    return f.value < m.value <= f.value + skip
+    return (f.value, f.sub) < (m.value, m.sub) and m.value <= f.value + skip
 
 
 def _multi_after(new: str, old: str) -> bool:
@@ -289,7 +293,8 @@ class _Builder:
         heading = parent.heading
         if kind == "heading":
             heading = (m.text + " " + text).strip()
-        frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth)
+        frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth,
+                       sub=m.sub)  # fmt: skip
         self.stack.append(frame)
         return frame
 
@@ -370,13 +375,24 @@ class _Builder:
 
     # -- blocks
 
-    def heading(self, text: str, level: int, number: str, title: bool) -> None:
+    def heading(self, text: str, level: float, number: str, title: bool) -> None:
         stack = self.stack
+        text = " ".join(text.split())
+        m = markers.parse(number + " x") if number else markers.parse(text)
+        if level >= PSEUDO_LEVEL and m is not None:
+            # Bold paragraphs used as headings carry no level: "**C. Sources**" after
+            # "**4. WHAT WE COLLECT**" is a sub-heading of section 4, since it is of
+            # another series; "**D. Other**" is its sibling; "**5. HOW WE USE**" then
+            # closes both, being of section 4's series.
+            pseudo = [f for f in stack if f.kind == "heading" and f.level >= PSEUDO_LEVEL]
+            same = [f for f in pseudo if f.style and _family(f.style) == _family(m.style)]
+            if same:
+                level = same[-1].level
+            elif pseudo and pseudo[-1].style and pseudo[-1].level >= level:
+                level = pseudo[-1].level + 0.5
         while len(stack) > 1 and (stack[-1].kind != "heading" or stack[-1].level >= level):
             stack.pop()
         self.list_depth = -1
-        text = " ".join(text.split())
-        m = markers.parse(number + " x") if number else markers.parse(text)
         if title or m is None:
             if number:
                 text = f"{number} {text}"
@@ -397,7 +413,7 @@ class _Builder:
         # Headings nest by their levels, already settled above: the number only names it.
         self.numbered(stack[-1], m, body, "heading", level)
 
-    def item(self, text: str, level: int, number: str, ordered: bool, entry: bool = False) -> None:
+    def item(self, text: str, level: int, number: str, ordered: bool) -> None:
         stack = self.stack
         if ordered and not number:
             # Another paragraph of an ordered item (a reader's convention): its text.
@@ -413,7 +429,12 @@ class _Builder:
         self.list_depth = level - 1
         lines = text.split("\n")
         first = lines[0].strip()
-        m = markers.parse(number + " x") if number else None if entry else markers.parse(first)
+        m = markers.parse(number + " x") if number else markers.parse(first)
+        own = markers.parse(first) if number else None
+        if own is not None and (own.style in _TOP_STYLES or own.keyword):
+            # "13. 1. PROFILES": a list that only carries items whose text has its own
+            # number; the printed number in the text is the one readers cite.
+            m, number = own, ""
         if m is not None:
             body = first if number else first[m.end :].strip()
             placed = self.place(m, strict=False)
@@ -428,6 +449,23 @@ class _Builder:
             )
         self.list_depth = level
         self.lines(lines[1:])
+
+    def entry(self, text: str, level: int, number: str) -> None:
+        """An entry of a table of contents: cited as ``contents.3``, apart from section 3
+        itself, with the section's number (not the list's) when its text has one."""
+        stack = self.stack
+        while len(stack) > 1 and (
+            (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
+        ):
+            stack.pop()
+        m = markers.parse(text) or (markers.parse(number + " x") if number else None)
+        if m is None:
+            node = self.bulleted(stack[-1], "", text)
+        else:
+            body = text[m.end :].strip() if text.startswith(m.text) else text
+            comp = f"contents.{m.number}"
+            node = self._node(stack[-1], comp, comp, m.number, m.text, body, root=True)
+        self.stack.append(_Frame(node, "item", level, "", 0, "", stack[-1].heading, level - 1))
 
     def paragraph(self, text: str, level: int) -> None:
         if level > 0 and self.current >= 0:
@@ -526,8 +564,7 @@ def _build_plan(blocks: Sequence[Block]) -> list[_Node]:
         if block.kind == "heading":
             b.heading(block.text, block.level, block.number, k == title)
         elif k in contents:
-            text = f"{block.number} {block.text}" if block.number else block.text
-            b.item(text, block.level, "", False, entry=True)
+            b.entry(block.text, block.level, block.number)
         elif block.kind == "item":
             b.item(block.text, block.level, block.number, block.ordered)
         elif block.kind == "paragraph":
