@@ -201,7 +201,7 @@ class _Frame:
     """An open container: a heading, a numbered point or a list item."""
 
     node: int  # index into the nodes (-1 for the document itself)
-    kind: str  # "doc" | "heading" | "point" | "item"
+    kind: str  # "doc" | "heading" | "section" (Article 5, Annex I) | "point" | "item"
     level: float  # a heading's level; an item's list depth; -1 otherwise
     style: str  # the marker's series ("" when unnumbered)
     value: int
@@ -485,13 +485,15 @@ class _Builder:
         if m is not None and (placed := self.place(m, strict=False)) is not None:
             parent, m = placed
             self.list_depth = -1
-            self.numbered(parent, m, first[m.end :].strip(), "point")
+            kind = "section" if m.keyword else "point"
+            self.numbered(parent, m, first[m.end :].strip(), kind)
         elif (b := markers.bullet(first)) and self._point() is not None:
             self.bulleted(self._point(), b, first[2:].strip())  # type: ignore[arg-type]
         else:
             # An unnumbered paragraph closes the points and lists: it belongs to the
-            # enclosing section.
-            while len(stack) > 1 and stack[-1].kind != "heading":
+            # enclosing section (a heading, or an article: "Article 3" then "For the
+            # purposes of this Regulation:" then its definitions).
+            while len(stack) > 1 and stack[-1].kind not in ("heading", "section"):
                 stack.pop()
             self.list_depth = -1
             self.unnumbered(stack[-1], first)
@@ -502,7 +504,7 @@ class _Builder:
         for f in reversed(self.stack):
             if f.kind in ("point", "item"):
                 return f
-            if f.kind == "heading":
+            if f.kind in ("heading", "section"):
                 return None
         return None
 
@@ -516,7 +518,8 @@ class _Builder:
             m = markers.parse(line)
             if m is not None and (placed := self.place(m, strict=True)) is not None:
                 parent, m = placed
-                self.numbered(parent, m, line[m.end :].strip(), "point")
+                kind = "section" if m.keyword else "point"
+                self.numbered(parent, m, line[m.end :].strip(), kind)
                 continue
             b = markers.bullet(line)
             if b and (point := self._point()) is not None:
