@@ -437,10 +437,15 @@ class _Builder:
             m, number = own, ""
         if m is not None:
             body = first if number else first[m.end :].strip()
-            placed = self.place(m, strict=False)
-            parent, m = placed if placed else (stack[-1], m)
-            if parent not in stack:
+            if number:
+                # The list's own nesting says where the item goes: a "1." inside item
+                # "1." is its first sub-item, not a restart.
                 parent = stack[-1]
+            else:
+                placed = self.place(m, strict=False)
+                parent, m = placed if placed else (stack[-1], m)
+                if parent not in stack:
+                    parent = stack[-1]
             self.numbered(parent, m, body, "item", level)
         else:
             node = self.bulleted(stack[-1], "-" if not ordered else "", first)
@@ -543,8 +548,8 @@ def _title(blocks: Sequence[Block]) -> int:
 
 
 def _contents(blocks: Sequence[Block]) -> set[int]:
-    """Indexes of the list items that form a table of contents: items whose text is the
-    text of a heading further down. Their numbers are the sections', so they are read as
+    """Indexes of the blocks that form a table of contents: list items and one-line
+    paragraphs whose text is the text of a heading further down. Their numbers are the sections', so they are read as
     plain entries (``1. Who we are`` in the contents is not point 1)."""
     later: dict[str, int] = {}
     for k, b in enumerate(blocks):
@@ -552,7 +557,14 @@ def _contents(blocks: Sequence[Block]) -> set[int]:
             later.setdefault(normalise(b.text), k)
     out = set()
     for k, b in enumerate(blocks):
-        if b.kind == "item" and "\n" not in b.text:
+        # Items of a contents list, or one-line paragraphs (contents written as a run of
+        # links, one per paragraph).
+        if (
+            b.kind in ("item", "paragraph")
+            and "\n" not in b.text
+            and b.level == 0
+            or (b.kind == "item" and "\n" not in b.text)
+        ):
             key = normalise(f"{b.number} {b.text}" if b.number else b.text)
             if later.get(key, -1) > k or later.get(normalise(b.text), -1) > k:
                 out.add(k)
