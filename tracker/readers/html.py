@@ -144,7 +144,10 @@ def _decode_as(data: bytes, enc: str, name: str, why: str) -> str:
 
 # Characters a browser does not show: soft hyphen, zero-width space, word joiner, BOM.
 # Zero-width (non-)joiners are kept: they change how some scripts are written.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
+# C0 control characters other than whitespace are not shown either.
+_INVISIBLE = dict.fromkeys(
+    [*map(ord, "\u00ad\u200b\u2060\ufeff\x7f"), *range(0x01, 0x09), *range(0x0E, 0x20)], None
+)
 _WS = re.compile(r"\s+")
 
 
@@ -379,8 +382,8 @@ class _Walker:
             self.flush()
             self.layout -= 1
         elif tag == "tr" and not self.layout:
-            # A row met outside its table: a selector picked it.
-            self.row(el)
+            # A row met outside its table: a selector picked it, or tag soup.
+            self.table(el)
         elif tag == "blockquote":
             top = self.sinks[-1]
             # A quote inside a list item stays in the item.
@@ -436,27 +439,53 @@ class _Walker:
         self.sinks.pop()
 
     def table(self, el: lxml.html.HtmlElement) -> None:
-        for child in el:
-            tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if tag == "caption":
-                self.walk(child)
-            elif tag in ("thead", "tbody", "tfoot"):
-                for tr in child:
-                    if isinstance(tr.tag, str) and tr.tag.lower() == "tr":
-                        self.row(tr)
-            elif tag == "tr":
-                self.row(child)
+        """Rows of a data table. Tag soup is read as browsers read it: cells outside any
+        ``tr`` make a row of their own; other content inside the table (a ``div``, a
+        ``p``, text) is read as the blocks it holds, in order."""
+        loose: list[lxml.html.HtmlElement] = []  # cells met outside a tr
 
-    def row(self, tr: lxml.html.HtmlElement) -> None:
-        cells = []
-        for cell in tr:
-            if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th"):
-                sub = _Walker()
-                sub.inline(cell)
-                sub.flush()
-                cells.append(" ".join(_collapse(b.text) for b in sub.blocks))
-        if any(cells):
-            self.blocks.append(Block("row", " | ".join(cells)))
+        def end_loose() -> None:
+            if loose:
+                self.row(loose)
+                loose.clear()
+
+        def text(t: str | None) -> None:
+            if t and t.strip():
+                end_loose()
+                self.parts.append(t)
+                self.flush()
+
+        def rows(parent: lxml.html.HtmlElement) -> None:
+            text(parent.text)
+            for child in parent:
+                tag = child.tag.lower() if isinstance(child.tag, str) else ""
+                if tag in ("td", "th"):
+                    loose.append(child)
+                    text(child.tail)
+                    continue
+                end_loose()
+                if tag in ("tr", "thead", "tbody", "tfoot"):
+                    rows(child)
+                    end_loose()
+                elif tag and tag not in ("colgroup", "col"):
+                    self.walk(child)
+                    self.flush()
+                text(child.tail)
+
+        rows(el)
+        end_loose()
+
+    def row(self, cells: list[lxml.html.HtmlElement]) -> None:
+        texts = []
+        for cell in cells:
+            if not isinstance(cell.tag, str):
+                continue
+            sub = _Walker()
+            sub.inline(cell)
+            sub.flush()
+            texts.append(" ".join(_collapse(b.text) for b in sub.blocks))
+        if any(texts):
+            self.blocks.append(Block("row", " | ".join(texts)))
 
 
 def _dedent(lines: list[str]) -> list[str]:
@@ -915,10 +944,22 @@ def _parse(text: str, name: str) -> lxml.html.HtmlElement:
     # lxml refuses a str that still carries an XML encoding declaration; the text is
     # decoded already, so the declaration says nothing any more.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    # libxml2 stops parsing at 256 levels of nesting, silently for us: the rest of the page
+    # would be lost. That is refused rather than read in part. Lifting the limit
+    # (huge_tree) would hand hostile pages nested 100,000 deep to recursive code in
+    # libxml2 and in the walk; real pages nest a few dozen levels.
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        return lxml.html.document_fromstring(text)
+        doc = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(f"{name}: cannot be read as HTML ({exc})") from None
+    for err in parser.error_log:
+        if err.type_name == "ERR_RESOURCE_LIMIT" or err.level_name == "FATAL":
+            raise InputError(
+                f"{name}: cannot be read as HTML: line {err.line}: {err.message} "
+                "(elements nested too deep; the rest of the page would be lost)"
+            )
+    return doc
 
 
 def read(
