@@ -148,7 +148,6 @@ def _decode_as(data: bytes, enc: str, name: str, why: str) -> str:
 _INVISIBLE = dict.fromkeys(
     [*map(ord, "\u00ad\u200b\u2060\ufeff\x7f"), *range(0x01, 0x09), *range(0x0E, 0x20)], None
 )
-_WS = re.compile(r"\s+")
 
 
 class _Break:
@@ -171,11 +170,12 @@ def _lines(parts: list[str | _Break]) -> list[str]:
         else:
             cur.append(p)  # type: ignore[arg-type]
     lines.append("".join(cur))
-    return [_WS.sub(" ", line.translate(_INVISIBLE)).strip() for line in lines]
+    # str.split() splits on exactly the characters that \s matches, ten times faster.
+    return [" ".join(line.translate(_INVISIBLE).split()) for line in lines]
 
 
 def _collapse(text: str) -> str:
-    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -586,7 +586,7 @@ def _furniture(el: lxml.html.HtmlElement, tag: str) -> str:
 
 
 def _text_size(el: lxml.html.HtmlElement) -> int:
-    return len(_WS.sub("", el.text_content()))
+    return len("".join(el.text_content().split()))
 
 
 def _drop(el: lxml.html.HtmlElement) -> None:
@@ -819,7 +819,7 @@ def _size(blocks: list[Block] | None) -> int:
 
 
 def _key(text: str) -> str:
-    return _WS.sub("", text).casefold()
+    return "".join(text.split()).casefold()
 
 
 _TF_BLOCKS = frozenset(("head", "p", "item", "quote", "cell", "list", "table", "row"))
