@@ -4,7 +4,13 @@ Every page here is written by the tests, in our own words."""
 
 from __future__ import annotations
 
+import re
+
+import lxml.etree
+import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker import readers
 from tracker.errors import InputError
@@ -407,6 +413,7 @@ def test_empty_pages_and_pages_without_text_are_refused() -> None:
         "<!doctype html><html><head><title>Only a title</title></head><body></body></html>",
         "<html><body><nav>Menu</nav><script>var x = 'text';</script></body></html>",
         "<html><body>&nbsp;<p> </p><!-- a comment --></body></html>",
+        "</p></div>",
     ):
         with pytest.raises(InputError, match=r"page\.html: HTML page has no text"):
             blocks(page)
@@ -445,3 +452,109 @@ def test_xml_declaration_and_xhtml() -> None:
         '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Sch\u00e9ma</p></body></html>'
     ).encode("latin-1")
     assert blocks(page) == [Block("paragraph", "Sch\u00e9ma")]
+
+
+def test_article_holding_only_the_headline_gets_its_body_from_trafilatura() -> None:
+    story = "".join(
+        f"<p>Paragraph {i} of the story says that the mediators met the two delegations "
+        f"again on day {i} and went through the crossings, the observers and the fees.</p>"
+        for i in range(1, 6)
+    )
+    links = "".join(f"<li><a href='/s/{i}'>Other story {i}</a></li>" for i in range(25))
+    page = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        "<article><h1>Mediators meet again</h1><p>By a staff writer</p></article>"
+        f"<div class='copy'>{story}</div><div class='more'><ul>{links}</ul></div></body></html>"
+    )
+    got = blocks(page)
+    assert got[0] == Block("heading", "Mediators meet again", 1)
+    assert [b.text[:11] for b in got if b.text.startswith("Paragraph")] == [
+        f"Paragraph {i}" for i in range(1, 6)
+    ]
+    assert not any("Other story" in b.text for b in got)
+
+
+def test_marked_main_text_is_kept_whole_even_on_a_page_typed_article() -> None:
+    # Many sites type every page og:type=article; an official text made of short numbered
+    # points must not lose points to trafilatura.
+    typed = OFFICIAL.replace("<title>", "<meta property='og:type' content='article'><title>")
+    assert blocks(typed) == blocks(OFFICIAL)
+
+
+def test_tag_soup_loses_no_text() -> None:
+    soup = (
+        "<p>unclosed <b>bold <table><td>cell one<p>para in cell</table>"
+        "<table><tr><td>a</td></tr><div>loose div</div><tbody><td>b<td>c</tbody>"
+        "text in table</table><tr><td>row outside</td><td>any table</td></tr>"
+        "<li>item without a list</li><dd>definition alone"
+    )
+    assert blocks(soup) == [
+        Block("paragraph", "unclosed bold"),
+        Block("row", "cell one para in cell"),
+        Block("row", "a"),
+        Block("paragraph", "loose div"),
+        Block("row", "b | c"),
+        Block("paragraph", "text in table"),
+        Block("row", "row outside | any table"),
+        Block("item", "item without a list", 0),
+        Block("paragraph", "definition alone"),
+    ]
+
+
+def test_pages_nested_past_the_parser_limit_are_refused_not_cut() -> None:
+    deep = "<div>" * 300 + "deep text" + "</div>" * 300 + "<p>after</p>"
+    with pytest.raises(InputError, match=r"page\.html: cannot be read as HTML: .*nested too deep"):
+        blocks(deep)
+    assert blocks("<div>" * 200 + "not so deep") == [Block("paragraph", "not so deep")]
+
+
+def test_trafilatura_xml_into_blocks_when_its_text_cannot_be_matched() -> None:
+    # The fallback when trafilatura's text cannot be found among our blocks: its XML
+    # read directly (numbers counted from 1: its XML keeps no start or type).
+    xml = lxml.etree.fromstring(
+        "<main><head rend='h3'>Title</head><p>Para<lb/>line <hi>two</hi></p>"
+        "<list rend='ol'><item>one<list rend='ul'><item>sub</item></list></item>"
+        "<item>two</item></list><quote><p>quoted</p></quote>"
+        "<table><row><cell role='head'>A</cell><cell>B</cell></row></table></main>"
+    )
+    assert html_reader._blocks_from_xml(xml) == [
+        Block("heading", "Title", 3),
+        Block("paragraph", "Para\nline two"),
+        Block("item", "one", 0, "1.", True),
+        Block("item", "sub", 1),
+        Block("item", "two", 0, "2.", True),
+        Block("quote", "quoted"),
+        Block("row", "A | B"),
+    ]
+
+
+_SOUP_TAGS = (
+    "p div span b i a ol ul li table tr td th tbody thead caption blockquote pre h2 dl dt "
+    "dd section center font br"
+).split()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([f"<{t}>" for t in _SOUP_TAGS] + [f"</{t}>" for t in _SOUP_TAGS]),
+            st.integers(0, 999).map(lambda n: f" w{n} "),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_every_word_of_tag_soup_is_read_once_in_order(parts: list[str]) -> None:
+    """Whatever the nesting, every word the parser puts in the body comes out once, in
+    document order (main="all" and no furniture, so nothing is meant to be dropped)."""
+    src = "".join(parts)
+    try:
+        expected = re.findall(r"w\d+", lxml.html.document_fromstring(src).text_content())
+    except lxml.etree.ParserError:  # only end tags: no document at all
+        expected = []
+    try:
+        got = re.findall(r"w\d+", html_reader.read(src.encode(), main="all").text)
+    except InputError:
+        got = []
+    assert got == expected

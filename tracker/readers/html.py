@@ -718,7 +718,10 @@ def _read_meta(doc: lxml.html.HtmlElement) -> tuple[dict[str, str], bool]:
                 return v.strip()
         return ""
 
-    title_el = doc.find(".//title")
+    # The head's title; an SVG's <title> in the body only when the head has none.
+    title_el = doc.find("head/title")
+    if title_el is None:
+        title_el = doc.find(".//title")
     h1 = doc.find(".//h1")
     header_time = doc.xpath("//article//header//time[@datetime]/@datetime")
     canonical = doc.xpath(
@@ -951,7 +954,9 @@ def _parse(text: str, name: str) -> lxml.html.HtmlElement:
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
         doc = lxml.html.document_fromstring(text, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as exc:
+    except lxml.etree.ParserError as exc:  # "Document is empty": only end tags, say
+        raise InputError(f"{name}: HTML page has no text ({exc})") from None
+    except ValueError as exc:
         raise InputError(f"{name}: cannot be read as HTML ({exc})") from None
     for err in parser.error_log:
         if err.type_name == "ERR_RESOURCE_LIMIT" or err.level_name == "FATAL":
