@@ -259,6 +259,8 @@ def test_windows_1252_declared_by_meta() -> None:
     # A page that says latin-1 is read as windows-1252, as browsers do.
     latin = data.replace(b"windows-1252", b"ISO-8859-1")
     assert blocks(latin) == [Block("paragraph", "\u201cCaf\u00e9 talks\u201d cost \u20ac5 m")]
+    # The bytes windows-1252 leaves undefined show as nothing.
+    assert blocks(data.replace(b"talks", b"ta\x81lks")) == blocks(data)
 
 
 def test_charset_from_the_caller_outranks_the_page_and_bom_outranks_both() -> None:
@@ -400,8 +402,16 @@ def test_garbage_bytes_are_refused_with_the_offset() -> None:
         blocks(b"<p>ok \xff\xfe\x80 broken</p>")
     with pytest.raises(InputError, match=r"binary file, not HTML"):
         blocks(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    with pytest.raises(InputError, match=r"declares its charset as 'utf-8' but byte 0xe9"):
+    with pytest.raises(
+        InputError, match=r"declares its charset as 'utf-8' but is not UTF-8 \(byte 0xe9 at"
+    ):
         blocks(b"<meta charset='utf-8'><p>caf\xe9 \xff</p>")
+    with pytest.raises(InputError, match=r"'x-nope', which is not a known charset"):
+        blocks(b"<meta charset='x-nope'><p>caf\xe9</p>")
+    with pytest.raises(
+        InputError, match=r"UTF-8 byte-order mark but is not UTF-8 \(byte 0xff at offset 6\)"
+    ):
+        blocks(b"\xef\xbb\xbf<p>\xff</p>")
 
 
 def test_empty_pages_and_pages_without_text_are_refused() -> None:

@@ -7,9 +7,10 @@ CSS). Reading goes in four steps:
 1. **Decode.** A byte-order mark wins; then a charset given by the caller (an HTTP
    ``Content-Type`` header ranks above the page's own declaration, as in browsers); then
    ``<meta charset>`` or ``<meta http-equiv="Content-Type">`` near the top; else UTF-8.
-   Bytes that are not in the chosen encoding are an :class:`InputError` naming the
-   encoding and the offset, as for text files: a wrong guess would store mojibake that
-   every later version then "changes".
+   A declared charset that the bytes do not fit falls back to UTF-8 (a CMS that says
+   latin-1 and writes UTF-8 is common); bytes that fit neither are an :class:`InputError`
+   naming the encoding and the offset, as for text files: a wrong guess would store
+   mojibake that every later version then "changes".
 2. **Meta.** What the page says about itself (title, published and modified dates,
    canonical URL, author) is read from ``<head>``, JSON-LD and microdata before anything is
    dropped. Values are kept as the page gives them: dates are parsed later, by the caller,
@@ -19,16 +20,21 @@ CSS). Reading goes in four steps:
    id/class words.
 4. **Choose what to read** (``main``) and walk it into blocks (see :class:`_Walker`).
 
-``main`` and what each choice costs:
+``main`` and what each choice costs (CPU times from ``bench/html_reader_bench.py`` on a
+generated 1 MB page: parse alone 10 ms, structural reading 250 ms, with trafilatura 1.3 s;
+the first trafilatura call of a process adds about 0.3 s of imports):
 
-- ``"auto"`` (default): a ``selector`` reads only the matched elements. Otherwise the page's
-  own markup is trusted first: ``<main>``, ``role="main"`` or a single ``<article>`` is read
-  as the main text (no extra cost: one XPath query). Only when the page looks like a news
-  article (``og:type=article``, JSON-LD ``NewsArticle``/``Article``, an ``<article>``) and the
-  structural reading yields little prose is trafilatura asked to find the main text; it
-  re-parses and scores the page (about 3 to 10 times the cost of the structural reading, see
-  ``bench/html_reader_bench.py``), so it is not run on pages that mark their main text.
-  Else the whole body is read.
+- ``"auto"`` (default): a ``selector``, when given, wins: only the matched elements are
+  read. Otherwise the page's own markup is trusted first: ``<main>``, ``role="main"`` or a
+  single top-level ``<article>`` is read as the main text (one tree search, no extra
+  cost). Only when the page looks like a news article (``og:type=article``, JSON-LD
+  ``NewsArticle``/``Article``, an ``<article>``) and that reading yields little prose (see
+  :func:`_thin`) is trafilatura asked to find the main text, and its pick replaces the
+  marked element only when it holds more text (an ``<article>`` around the headline
+  alone). Pages with no such mark are read whole unless they look like news and the whole
+  body is mostly menus and teasers. Trafilatura is kept to those cases because it costs
+  about five times the structural reading and, being a heuristic, may leave out a short
+  paragraph that matters in a negotiated text.
 - ``"all"``: the whole body (after dropping furniture); the cheapest, and the most
   predictable for official pages whose every paragraph matters.
 - ``"trafilatura"``: always trafilatura (for sites whose markup misleads the rules above).
@@ -78,66 +84,82 @@ _WINDOWS_1252_LABELS = frozenset(
 )
 
 
+# Other labels that browsers read as a superset (WHATWG Encoding), so bytes that the
+# named codec would refuse still read as they show on screen.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "iso-8859-9": "cp1254",
+    "latin5": "cp1254",
+    "tis-620": "cp874",
+    "iso-8859-11": "cp874",
+}
+
+
 def _decode(data: bytes, name: str, charset: str | None) -> str:
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
+    for bom, enc, label in (
+        (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
     ):
         if data.startswith(bom):
-            return _decode_as(data, enc, name, f"has a {enc.upper()} byte-order mark but is not")
+            try:
+                return data[len(bom) :].decode(enc)
+            except UnicodeDecodeError as exc:
+                at = exc.start + len(bom)
+                raise InputError(
+                    f"{name}: has a {label} byte-order mark but is not {label} "
+                    f"(byte 0x{data[at]:02x} at offset {at})"
+                ) from None
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file, not HTML (contains NUL bytes)")
-    declared = charset
-    how = "was served as"
+    declared, how = charset, "was served as"
     if not declared:
         m = _XML_ENCODING.match(data) or _META_CHARSET.search(data[:_PRESCAN])
-        declared = m.group(1).decode("ascii") if m else None
-        how = "declares its charset as"
+        declared, how = (m.group(1).decode("ascii") if m else None), "declares its charset as"
+    codec = "utf-8"
     if declared:
         label = declared.strip().lower()
-        if label in _WINDOWS_1252_LABELS:
-            label = "cp1252"
-        # A UTF-16 declaration in bytes we could read as ASCII is a lie (the standard says
-        # to read such a page as UTF-8).
-        if label.replace("-", "").startswith("utf16"):
-            label = "utf-8"
+        codec = "cp1252" if label in _WINDOWS_1252_LABELS else _SUPERSETS.get(label, label)
+        # A UTF-16 declaration in bytes that had no UTF-16 byte-order mark is a lie (the
+        # standard says to read such a page as UTF-8).
+        if codec.replace("-", "").replace("_", "").startswith("utf16"):
+            codec = "utf-8"
         try:
-            codecs.lookup(label)
+            codec = codecs.lookup(codec).name  # "windows-1252" -> "cp1252"
         except LookupError:
-            label = ""
-        if label:
-            try:
-                return data.decode(label)
-            except UnicodeDecodeError as exc:
-                # A wrong declaration is common (a CMS that says latin-1 and writes UTF-8):
-                # UTF-8 is the only other encoding that can be recognised with certainty.
-                try:
-                    return data.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise InputError(
-                        f"{name}: {how} {declared!r} but byte 0x{data[exc.start]:02x} at "
-                        f"offset {exc.start} is not {declared}, and the page is not UTF-8 "
-                        "either - save it in UTF-8 or fix its <meta charset>"
-                    ) from None
-    return _decode_as(
-        data,
-        "utf-8",
-        name,
-        "declares no charset (no byte-order mark, no <meta charset>) and is not",
-    )
-
-
-def _decode_as(data: bytes, enc: str, name: str, why: str) -> str:
+            codec = ""
     try:
-        return data.decode(enc)
+        return data.decode(codec or "utf-8")
     except UnicodeDecodeError as exc:
-        label = "UTF-8" if enc.startswith("utf-8") else enc.upper()
-        raise InputError(
-            f"{name}: {why} {label} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "tried the byte-order mark, <meta charset> and UTF-8 - save the page in UTF-8 "
-            "or declare its charset"
-        ) from None
+        bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    if codec not in ("", "utf-8"):
+        # A wrong declaration is common (a CMS that says latin-1 and writes UTF-8), and
+        # UTF-8 is the one encoding that bytes can be recognised as with certainty.
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        if codec == "cp1252":
+            # The five bytes windows-1252 leaves undefined are invisible control
+            # characters in browsers: drop them, as the page shows.
+            return data.decode("cp1252", errors="ignore")
+    if not declared:
+        why = "declares no charset (no byte-order mark, no <meta charset>) and is not UTF-8"
+    elif not codec:
+        why = f"{how} {declared!r}, which is not a known charset, and is not UTF-8"
+    elif codec == "utf-8":
+        why = f"{how} {declared!r} but is not UTF-8"
+    else:
+        why = f"{how} {declared!r} but is not {declared}, nor UTF-8"
+    raise InputError(f"{name}: {why} ({bad}) - save the page in UTF-8 or declare its real charset")
 
 
 # --- text normalisation ---------------------------------------------------------------
