@@ -1015,7 +1015,7 @@ def read(
     if main not in MAIN_CHOICES:
         raise InputError(f"{name}: main={main!r} is not one of {', '.join(MAIN_CHOICES)}")
     if not data.strip():
-        raise InputError(f"{name}: is empty (an HTML page with no bytes)")
+        raise InputError(f"{name}: is empty (an HTML page with no content)")
     text = _decode(data, name, charset)
     if not text.strip():
         raise InputError(f"{name}: is empty (an HTML page with only whitespace)")
