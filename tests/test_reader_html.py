@@ -568,3 +568,31 @@ def test_every_word_of_tag_soup_is_read_once_in_order(parts: list[str]) -> None:
     except InputError:
         got = []
     assert got == expected
+
+
+def test_sections_named_like_furniture_are_text_banners_are_not() -> None:
+    # A privacy policy names its own sections "cookies", "sharing", "consent": those are
+    # the text. The banners around it name widgets, are dialogs, or are mostly links.
+    page = (
+        "<body><div class='cookie-consent' role='dialog'><h2>Your choices</h2>"
+        "<p>We and our partners store data.</p></div>"
+        "<main><h1>Privacy policy</h1>"
+        "<section id='cookies'><h2>Cookies</h2><p>We set two cookies.</p></section>"
+        "<div id='sharing'><h2>How we share data</h2><p>We share it with nobody.</p></div>"
+        "<p id='consent'>You may withdraw consent at any time.</p>"
+        "<div class='social-security'><p>Benefits are not affected.</p></div>"
+        "<table class='share-prices'><tr><td>Shares</td><td>12</td></tr></table>"
+        "<ul class='article-share'><li><a href='#'>Post it</a></li><li><a href='#'>Mail it"
+        "</a></li></ul><div class='newsletter'>Sign up for our letters.</div>"
+        "<div class='comments'><p>First reader comment.</p></div></main></body>"
+    )
+    assert blocks(page) == [
+        Block("heading", "Privacy policy", 1),
+        Block("heading", "Cookies", 2),
+        Block("paragraph", "We set two cookies."),
+        Block("heading", "How we share data", 2),
+        Block("paragraph", "We share it with nobody."),
+        Block("paragraph", "You may withdraw consent at any time."),
+        Block("paragraph", "Benefits are not affected."),
+        Block("row", "Shares | 12"),
+    ]

@@ -557,21 +557,37 @@ _ALWAYS_DROP = frozenset(
 # WebForms does), or mark it aria-hidden or display:none until a script or a cookie
 # dialog is done.
 _FURNITURE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search"))
-# Page furniture by id/class word. Conservative on purpose: a word must be a whole word of
-# an id or class (``share-bar`` matches ``share``; ``shareholders`` does not), the words name
-# things that are never the text itself (banners, widgets, lists of other pages), and an
-# element that holds most of the page's text is never dropped, so a
-# ``<body class="has-cookie-banner">`` or an ``<article class="comments-open">`` stays.
-# Left out on purpose: ``ad``/``ads``/``promo`` (short words that name real content too:
-# "ad hoc", "admin"), ``sidebar`` (aside and role=complementary cover it), ``hidden``
+# Page furniture by id/class word. Conservative on purpose, because the same words name
+# sections of the texts we track: a privacy policy has a <section id="cookies">, a "How we
+# share information" part with id="sharing", a finance page a class="share-prices" table.
+# So a word only counts as a whole word of an id or class (``share-bar`` has ``share``;
+# ``shareholders`` has not), only on containers (div, section, ul...: never a paragraph,
+# list item, heading or table), and the element is dropped only when
+#
+# - its id/class also names a widget (``cookie-banner``, ``share-bar``, ``newsletter-signup``),
+#   or it is a modal dialog (role=dialog, aria-modal), or most of its text is links (share
+#   bars, lists of related stories);
+# - or, for the words that never name a part of a text (FURNITURE_WORDS), it holds no
+#   heading (a section of a text has one; a banner rarely does);
+#
+# and never when it holds most of the page's text (``<body class="cookie-banner-open">``).
+# The words of WEAK_FURNITURE_WORDS (``social``, ``related``...) count only with a widget
+# word, a dialog or links. Left out on purpose: ``ad``/``ads``/``promo`` (short words that
+# name real content too), ``sidebar`` (aside and role=complementary cover it), ``hidden``
 # (only a hint; the hidden attribute, aria-hidden and display:none are the real signals).
 FURNITURE_WORDS = frozenset(
-    # cookie and consent banners; newsletter, subscription and paywall prompts
-    "cookie cookies consent gdpr newsletter subscribe subscription paywall "
-    # share bars and social buttons; lists of other pages; reader comments
-    "share sharing sharebar social related breadcrumb breadcrumbs recommended trending "
-    "comments disqus".split()
+    "cookie cookies consent gdpr newsletter subscribe paywall breadcrumb breadcrumbs comments "
+    "disqus".split()
 )
+WEAK_FURNITURE_WORDS = frozenset(
+    "share sharing sharebar social related recommended trending subscription".split()
+)
+WIDGET_WORDS = frozenset(
+    "banner bar notice popup modal dialog overlay prompt toast widget box buttons button "
+    "icons tools toolbar links signup cta stories articles posts teaser teasers".split()
+)
+_WORD_TAGS = frozenset("div section aside ul ol menu span form dialog figure header footer".split())
+_HEADING_XPATH = "boolean(self::h1|self::h2|self::h3|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)"
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # A <header>/<footer> inside these is the header of that part, not of the page (the
@@ -604,7 +620,30 @@ def _furniture(el: lxml.html.HtmlElement, tag: str) -> str:
     style = el.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return "soft"
-    return "soft" if _words(el) & FURNITURE_WORDS else ""
+    return "soft" if tag in _WORD_TAGS and _named_furniture(el) else ""
+
+
+def _named_furniture(el: lxml.html.HtmlElement) -> bool:
+    """Whether the id/class words name a banner or widget (see FURNITURE_WORDS)."""
+    words = _words(el)
+    strong, weak = words & FURNITURE_WORDS, words & WEAK_FURNITURE_WORDS
+    if not strong and not weak:
+        return False
+    if words & WIDGET_WORDS:
+        return True
+    role = (el.get("role") or "").strip().lower()
+    if role in ("dialog", "alertdialog") or (el.get("aria-modal") or "").lower() == "true":
+        return True
+    if _link_share(el) >= 0.5:
+        return True
+    return bool(strong) and not el.xpath(_HEADING_XPATH)
+
+
+def _link_share(el: lxml.html.HtmlElement) -> float:
+    total = _text_size(el)
+    if not total:
+        return 1.0
+    return sum(_text_size(a) for a in el.iter("a")) / total
 
 
 def _text_size(el: lxml.html.HtmlElement) -> int:
@@ -628,8 +667,9 @@ def _drop(el: lxml.html.HtmlElement) -> None:
 
 def _clean(root: lxml.html.HtmlElement) -> None:
     """Drop, in place, everything under ``root`` that is not the page's text (``root``
-    itself is kept). Element furniture is dropped unless it holds more than half of the
-    text under ``root``: cost, one text count per candidate, a few per page."""
+    itself is kept): what is never text, then page furniture (see :func:`_furniture`);
+    what is only maybe furniture stays when it holds more than half of the text under
+    ``root``. Cost: one pass over the elements, one text count per candidate."""
     for el in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
         _drop(el)
     for el in list(root.iterdescendants()):
