@@ -549,8 +549,9 @@ def _title(blocks: Sequence[Block]) -> int:
 
 def _contents(blocks: Sequence[Block]) -> set[int]:
     """Indexes of the blocks that form a table of contents: list items and one-line
-    paragraphs whose text is the text of a heading further down. Their numbers are the sections', so they are read as
-    plain entries (``1. Who we are`` in the contents is not point 1)."""
+    paragraphs whose text is the text of a heading further down. Their numbers are the
+    sections', so they are read as entries (``1. Who we are`` in the contents is not
+    point 1)."""
     later: dict[str, int] = {}
     for k, b in enumerate(blocks):
         if b.kind == "heading":
