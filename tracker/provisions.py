@@ -216,18 +216,22 @@ class _Frame:
 def _family(style: str) -> str:
     """Letters and numerals form one series whatever their punctuation (drafts mix ``a)``,
     ``(b)`` and ``c.``); decimal forms do not (``1.`` points hold ``(1)`` paragraphs)."""
-    for c in "aAiI":
-        if c in style and len(style) <= 3:
-            return c
-    return style
+    family = _FAMILIES.get(style)
+    if family is None:
+        family = next((c for c in "aAiI" if c in style and len(style) <= 3), style)
+        _FAMILIES[style] = family
+    return family
+
+
+_FAMILIES: dict[str, str] = {}  # a cache: styles are few
 
 
 def _rank(style: str) -> int:
     """How high a keyword series stands: parts and annexes hold articles, articles hold
     everything else."""
-    if style in markers.SERIES_KEYWORDS.values():
+    if style in markers.SERIES_NAMES:
         return 0
-    if style in markers.ROOT_KEYWORDS.values():
+    if style in markers.ROOT_NAMES:
         return 1
     return 2
 
@@ -279,13 +283,13 @@ class _Builder:
                  level: int = -1) -> _Frame:  # fmt: skip
         """A numbered provision under ``parent``, pushed as an open frame."""
         number = m.number
-        if m.keyword in markers.SERIES_KEYWORDS.values():
+        if m.keyword in markers.SERIES_NAMES:
             comp = f"{m.keyword} {number}"
         elif m.style == "1.1" and parent.number and number.startswith(parent.number + "."):
             comp = number[len(parent.number) + 1 :]
         else:
             comp = number
-        root = m.keyword in markers.ROOT_KEYWORDS.values() and not self._series_root()
+        root = m.keyword in markers.ROOT_NAMES and not self._series_root()
         pc = parent.node
         base = self.nodes[pc].cite if pc >= 0 else ""
         cite = comp if root or not base else f"{base}.{comp}"
