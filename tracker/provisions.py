@@ -83,11 +83,22 @@ class Provision:
     def label(self) -> str:
         """How a reader refers to it: ``10.b``, or ``¶3`` for an unnumbered paragraph
         (``K.¶2`` for the second paragraph of section K)."""
-        if "p" not in self.path:
-            return self.path
-        return ".".join(
-            "¶" + c[1:] if c[:1] == "p" and c[1:2].isdigit() else c for c in self.path.split(".")
-        )
+        return label_of(self.path)
+
+
+def label_of(path: str) -> str:
+    """A path as a reader cites it: positional components (``p3``) become ``¶3``
+    (``K.p2`` -> ``K.¶2``); numbered ones stay as printed. The one place this is spelled."""
+    if "p" not in path:
+        return path
+    return ".".join(
+        "¶" + c[1:] if c[:1] == "p" and c[1:2].isdigit() else c for c in path.split(".")
+    )
+
+
+def path_of(label: str) -> str:
+    """The inverse of :func:`label_of`: ``¶3`` -> ``p3``, ``K.¶2`` -> ``K.p2``."""
+    return label.replace("¶", "p")
 
 
 # --- normalisation -----------------------------------------------------------------------
