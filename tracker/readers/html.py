@@ -21,8 +21,8 @@ CSS). Reading goes in four steps:
 4. **Choose what to read** (``main``) and walk it into blocks (see :class:`_Walker`).
 
 ``main`` and what each choice costs (CPU times from ``bench/html_reader_bench.py`` on a
-generated 1 MB page: parse alone 10 ms, structural reading 250 ms, with trafilatura 1.3 s;
-the first trafilatura call of a process adds about 0.3 s of imports):
+generated 1 MB page: parse alone 6-10 ms, structural reading 150-250 ms, with
+trafilatura 1.3-1.6 s; the first trafilatura call of a process adds 0.3 s of imports):
 
 - ``"auto"`` (default): a ``selector``, when given, wins: only the matched elements are
   read. Otherwise the page's own markup is trusted first: ``<main>``, ``role="main"`` or a
@@ -33,7 +33,7 @@ the first trafilatura call of a process adds about 0.3 s of imports):
   marked element only when it holds more text (an ``<article>`` around the headline
   alone). Pages with no such mark are read whole unless they look like news and the whole
   body is mostly menus and teasers. Trafilatura is kept to those cases because it costs
-  about five times the structural reading and, being a heuristic, may leave out a short
+  five to ten times the structural reading and, being a heuristic, may leave out a short
   paragraph that matters in a negotiated text.
 - ``"all"``: the whole body (after dropping furniture); the cheapest, and the most
   predictable for official pages whose every paragraph matters.
