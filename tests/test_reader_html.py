@@ -359,7 +359,8 @@ def test_list_item_with_blocks_and_layout_tables() -> None:
         Block("item", "after", 0, "", True),
         Block("heading", "Title in a layout table", 2),
         Block("paragraph", "Body text."),
-        Block("row", "(a) | first second"),
+        Block("item", "first", 0, "(a)", True),
+        Block("item", "second", 0, "", True),
     ]
 
 
@@ -596,3 +597,36 @@ def test_sections_named_like_furniture_are_text_banners_are_not() -> None:
         Block("paragraph", "Benefits are not affected."),
         Block("row", "Shares | 12"),
     ]
+
+
+def test_lists_printed_as_tables_are_items() -> None:
+    # Official journals print points as two-cell tables (marker | text), sub-points as
+    # such tables inside the text cell.
+    page = (
+        "<p>1. Providers shall:</p>"
+        "<table width='100%'><col width='4%'><col width='96%'><tbody><tr>"
+        "<td valign='top'><p>(a)</p></td><td valign='top'><p>keep records;</p></td>"
+        "</tr></tbody></table>"
+        "<table><tr><td><p>(b)</p></td><td><p>report to the authority, where:</p>"
+        "<table><tr><td>(i)</td><td>the risk is high; or</td></tr></table>"
+        "<table><tr><td>(ii)</td><td>the authority asks.</td></tr></table>"
+        "<p>Reports are kept for a year.</p></td></tr></tbody></table>"
+        "<table><tr><td>&#8212;</td><td>a dashed point</td></tr></table>"
+        "<table><tr><td>EU</td><td>agreed</td></tr><tr><td>UK</td><td>agreed</td></tr></table>"
+        "<table><tr><td>(c)</td><td>two</td><td>cells too many</td></tr></table>"
+    )
+    assert blocks(page) == [
+        Block("paragraph", "1. Providers shall:"),
+        Block("item", "keep records;", 0, "(a)", True),
+        Block("item", "report to the authority, where:", 0, "(b)", True),
+        Block("item", "the risk is high; or", 1, "(i)", True),
+        Block("item", "the authority asks.", 1, "(ii)", True),
+        Block("item", "Reports are kept for a year.", 0, "", True),
+        Block("item", "a dashed point", 0),
+        Block("row", "EU | agreed"),
+        Block("row", "UK | agreed"),
+        Block("row", "(c) | two | cells too many"),
+    ]
+    assert "(b) report to the authority, where:\n\n   (i) the risk is high; or" in (
+        html_reader.read(page.encode()).text
+    )

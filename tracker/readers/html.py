@@ -334,7 +334,9 @@ class _Walker:
       text after the list and end it;
     - ``table``: one ``row`` per ``tr``, cells joined with `` | `` (header rows too); a
       layout table (``role="presentation"``, or cells holding headings, lists or tables)
-      is read as the blocks in its cells;
+      is read as the blocks in its cells; a list printed as a table (each row a marker
+      cell such as ``(a)`` and a text cell, as official journals print points) gives
+      ``item`` blocks numbered by the marker, nested tables one level down;
     - ``blockquote``: its paragraphs are ``quote`` blocks;
     - ``br``: a line break in the block (two in a row end the paragraph).
     """
@@ -396,6 +398,8 @@ class _Walker:
             self.list(el, tag)
         elif tag == "li":
             self.item(el)
+        elif tag == "table" and (marked := _marker_rows(el)) is not None:
+            self.marker_table(marked)
         elif tag == "table" and not _is_layout_table(el):
             self.table(el)
         elif tag == "table":
@@ -460,6 +464,20 @@ class _Walker:
         self.flush()
         self.sinks.pop()
 
+    def marker_table(self, rows: list[tuple[str, lxml.html.HtmlElement]]) -> None:
+        """A list printed as a table, one item per row: the marker cell is the item's
+        number, the other cell its text (which may hold further such tables: the next
+        level down)."""
+        self.lists.append(_List(True, "", 0, 0))
+        level = len(self.lists) - 1
+        for marker, cell in rows:
+            bullet = marker in _BULLETS
+            self.sinks.append(_Sink("item", level, "" if bullet else marker, not bullet))
+            self.inline(cell)
+            self.flush()
+            self.sinks.pop()
+        self.lists.pop()
+
     def table(self, el: lxml.html.HtmlElement) -> None:
         """Rows of a data table. Tag soup is read as browsers read it: cells outside any
         ``tr`` make a row of their own; other content inside the table (a ``div``, a
@@ -514,6 +532,37 @@ def _dedent(lines: list[str]) -> list[str]:
     indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
     cut = min(indents, default=0)
     return [line[cut:] for line in lines]
+
+
+# A list marker printed in a cell of its own: 1 1. 4.2 (3) a) (b) iv. (xii) A. and bullets.
+# Letters need their dot or brackets, so that a two-column table of codes (EU | ...) stays
+# a table.
+_MARKER = re.compile(
+    r"\(?\d{1,3}(?:\.\d{1,3})*[.)]?\)?"
+    r"|\(?(?:[a-z]{1,2}|[A-Z]|[ivxlcdm]{2,7}|[IVXLCDM]{2,7})[.)]"
+    r"|[\u2014\u2013\u2022\u00b7\u25aa\u25e6*-]"
+)
+_BULLETS = frozenset("\u2014\u2013\u2022\u00b7\u25aa\u25e6*-")
+
+
+def _marker_rows(table: lxml.html.HtmlElement) -> list[tuple[str, lxml.html.HtmlElement]] | None:
+    """The rows of a table that prints a list (every row: a cell holding only a list
+    marker, then a cell with the text), as (marker, text cell); None for any other table.
+    Official journals lay out points and sub-points this way, with the sub-points as
+    such tables inside the text cell; read as rows they would give "(a) | text"."""
+    rows = []
+    for part in [table, *(c for c in table if c.tag in ("thead", "tbody", "tfoot"))]:
+        for tr in part:
+            if tr.tag != "tr":
+                continue
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            if len(cells) != 2:
+                return None
+            marker = _collapse(cells[0].text_content())
+            if len(marker) > 8 or not _MARKER.fullmatch(marker):
+                return None
+            rows.append((marker, cells[1]))
+    return rows or None
 
 
 def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
