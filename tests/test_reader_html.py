@@ -336,11 +336,13 @@ def test_whitespace_entities_and_inline_markup() -> None:
         "\u200bhyphen &lt;tag&gt; <a href='https://x.example/'>link text</a>. </p>"
         "<p>&nbsp;</p><p>Line one<br/>  line two<br><br>New paragraph</p>"
         "<p><img src='x.png' alt='a picture'><span>  </span></p>"
+        "<p>Cafe\u0301 &eacute;</p>"
     )
     assert blocks(page) == [
         Block("paragraph", "One boldword & a space, softhyphen <tag> link text."),
         Block("paragraph", "Line one\nline two"),
         Block("paragraph", "New paragraph"),
+        Block("paragraph", "Caf\u00e9 \u00e9"),
     ]
 
 

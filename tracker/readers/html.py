@@ -53,6 +53,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -365,6 +366,9 @@ class _Walker:
             self.emit(para)
 
     def emit(self, text: str) -> None:
+        # NFC: a page that switches between composed and decomposed accents (é as one
+        # character or as e + accent) looks the same and must compare the same.
+        text = unicodedata.normalize("NFC", text)
         sink = self.sinks[-1]
         if sink.kind == "item":
             self.blocks.append(Block("item", text, sink.level, sink.number, sink.ordered))
@@ -525,7 +529,7 @@ class _Walker:
             sub.flush()
             texts.append(" ".join(_collapse(b.text) for b in sub.blocks))
         if any(texts):
-            self.blocks.append(Block("row", " | ".join(texts)))
+            self.blocks.append(Block("row", unicodedata.normalize("NFC", " | ".join(texts))))
 
 
 def _dedent(lines: list[str]) -> list[str]:
