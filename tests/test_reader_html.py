@@ -632,3 +632,19 @@ def test_lists_printed_as_tables_are_items() -> None:
     assert "(b) report to the authority, where:\n\n   (i) the risk is high; or" in (
         html_reader.read(page.encode()).text
     )
+
+
+def test_meta_from_json_ld_lists_broken_json_and_microdata() -> None:
+    page = (
+        "<html><head><script type='application/ld+json'>{broken</script>"
+        '<script type=\'application/ld+json\'>[{"@type": "Organization", "name": "Org"},'
+        ' {"@type": ["NewsArticle"], "datePublished": "2026-02-01", "author": "Desk"}]'
+        "</script><meta property='og:url' content='https://x.example/a'></head><body>"
+        "<span itemprop='dateModified' content='2026-02-03'></span><p>Text.</p></body></html>"
+    )
+    assert html_reader.read(page.encode()).meta == {
+        "published": "2026-02-01",
+        "modified": "2026-02-03",
+        "url": "https://x.example/a",
+        "author": "Desk",
+    }
