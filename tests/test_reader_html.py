@@ -454,6 +454,10 @@ def test_dispatch_and_sniffing() -> None:
     assert sniff(data) == "html"
     assert sniff(NEWS.encode()) == "html"
     assert sniff(b"\xef\xbb\xbf<html><body><p>x</p></body></html>") == "html"
+    long_head = "<link rel='stylesheet' href='/style.css'>" * 150
+    stamped = f"<!-- made by a CMS -->\n<html><head>{long_head}</head><body><p>x</p></body>"
+    assert sniff(stamped.encode()) == "html"
+    assert sniff(b"<!-- a note -->\n# A Markdown title\n\n## Part\n") != "html"
     assert detect_format(data) == "html"
     assert detect_format(b"<p>x</p>", media_type="text/html; charset=utf-8") == "html"
     assert readers.read(data, name="upload").format == "html"
