@@ -273,9 +273,14 @@ def test_charset_from_the_caller_outranks_the_page_and_bom_outranks_both() -> No
     assert blocks(utf16) == [Block("paragraph", "\u0417\u0430\u043a\u043e\u043d")]
 
 
-def test_wrong_declared_charset_falls_back_to_utf8() -> None:
-    page = "<meta charset='shift_jis'><p>Ceasefire \u2014 day \u00bd</p>".encode()
-    assert blocks(page) == [Block("paragraph", "Ceasefire \u2014 day \u00bd")]
+def test_utf8_bytes_are_utf8_whatever_the_page_declares() -> None:
+    for declared in ("shift_jis", "windows-1252", "iso-8859-1"):
+        page = f"<meta charset='{declared}'><p>Caf\u00e9 \u2014 day \u00bd</p>".encode()
+        assert blocks(page) == [Block("paragraph", "Caf\u00e9 \u2014 day \u00bd")]
+        assert blocks(page, charset=declared) == blocks(page)
+    # 7-bit charsets are ASCII bytes: those still read as declared.
+    jis = "<meta charset='iso-2022-jp'><p>\u5354\u5b9a</p>".encode("iso-2022-jp")
+    assert blocks(jis) == [Block("paragraph", "\u5354\u5b9a")]
 
 
 def test_selector_reads_only_the_matched_elements() -> None:

@@ -4,13 +4,14 @@ The page is parsed with lxml's HTML parser (libxml2: fast, forgiving of the tag 
 real pages are made of, and the same tree the rest of the pipeline can query with XPath or
 CSS). Reading goes in four steps:
 
-1. **Decode.** A byte-order mark wins; then a charset given by the caller (an HTTP
-   ``Content-Type`` header ranks above the page's own declaration, as in browsers); then
-   ``<meta charset>`` or ``<meta http-equiv="Content-Type">`` near the top; else UTF-8.
-   A declared charset that the bytes do not fit falls back to UTF-8 (a CMS that says
-   latin-1 and writes UTF-8 is common); bytes that fit neither are an :class:`InputError`
-   naming the encoding and the offset, as for text files: a wrong guess would store
-   mojibake that every later version then "changes".
+1. **Decode.** A byte-order mark wins; then bytes beyond ASCII that are valid UTF-8 are
+   UTF-8 (a stale declaration is far more common than legacy text that happens to be valid
+   UTF-8); then a charset given by the caller (an HTTP ``Content-Type`` header ranks above
+   the page's own declaration, as in browsers); then ``<meta charset>``,
+   ``<meta http-equiv="Content-Type">`` or the XML declaration near the top; else UTF-8.
+   Bytes that fit none of these are an :class:`InputError` naming the encoding and the
+   offset, as for text files: a wrong guess would store mojibake that every later version
+   then "changes".
 2. **Meta.** What the page says about itself (title, published and modified dates,
    canonical URL, author) is read from ``<head>``, JSON-LD and microdata before anything is
    dropped. Values are kept as the page gives them: dates are parsed later, by the caller,
@@ -121,6 +122,16 @@ def _decode(data: bytes, name: str, charset: str | None) -> str:
                 ) from None
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file, not HTML (contains NUL bytes)")
+    if not data.isascii():
+        # Bytes beyond ASCII that form valid UTF-8 are UTF-8, whatever is declared: text
+        # in a legacy charset practically never forms valid UTF-8 sequences, while a
+        # stale declaration is common (a CMS that says latin-1 and writes UTF-8, a page
+        # transcoded to UTF-8 that keeps its <meta charset>). Pure ASCII goes on to the
+        # declaration, so 7-bit charsets (ISO-2022-JP) still read as declared.
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     declared, how = charset, "was served as"
     if not declared:
         m = _XML_ENCODING.match(data) or _META_CHARSET.search(data[:_PRESCAN])
@@ -141,17 +152,10 @@ def _decode(data: bytes, name: str, charset: str | None) -> str:
         return data.decode(codec or "utf-8")
     except UnicodeDecodeError as exc:
         bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-    if codec not in ("", "utf-8"):
-        # A wrong declaration is common (a CMS that says latin-1 and writes UTF-8), and
-        # UTF-8 is the one encoding that bytes can be recognised as with certainty.
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        if codec == "cp1252":
-            # The five bytes windows-1252 leaves undefined are invisible control
-            # characters in browsers: drop them, as the page shows.
-            return data.decode("cp1252", errors="ignore")
+    if codec == "cp1252":
+        # The five bytes windows-1252 leaves undefined are invisible control characters
+        # in browsers: drop them, as the page shows.
+        return data.decode("cp1252", errors="ignore")
     if not declared:
         why = "declares no charset (no byte-order mark, no <meta charset>) and is not UTF-8"
     elif not codec:
