@@ -657,3 +657,16 @@ def test_meta_from_json_ld_lists_broken_json_and_microdata() -> None:
         "url": "https://x.example/a",
         "author": "Desk",
     }
+
+
+def test_a_page_header_keeps_the_headline_it_holds() -> None:
+    page = (
+        "<body><header><a href='/'>Ministry</a><nav><h1>Menu</h1></nav>"
+        "<h1>Order on <em>river</em> crossings</h1><p>Skip to content</p></header>"
+        "<div id='content'><p>Article 1. Crossings open daily.</p></div>"
+        "<footer><h1>Footer title</h1></footer></body>"
+    )
+    assert blocks(page) == [
+        Block("heading", "Order on river crossings", 1),
+        Block("paragraph", "Article 1. Crossings open daily."),
+    ]

@@ -52,6 +52,7 @@ XML is turned into blocks directly.
 from __future__ import annotations
 
 import codecs
+import copy
 import json
 import re
 import unicodedata
@@ -745,6 +746,14 @@ def _clean(root: lxml.html.HtmlElement) -> None:
             continue
         if how == "soft" and total and _text_size(el) * 2 > total:
             continue
+        if el.tag == "header":
+            # A page header that holds the page's <h1> (the headline above the text, not
+            # inside an <article>): the headline stays, the rest of the header goes.
+            for h1 in el.iter("h1"):
+                if not any(a.tag == "nav" for a in h1.iterancestors()):
+                    h1.tail = None
+                    el.addprevious(copy.deepcopy(h1))
+                    break
         _drop(el)
         dropped.add(el)
 
