@@ -200,7 +200,7 @@ def test_official_page_lists_tables_quotes() -> None:
         Block("item", "Sub-bullet", 1),
         Block("row", "Crossing | Opens | Hours"),
         Block("row", "North bridge | Day 10 | 06:00\u201322:00"),
-        Block("row", "Ferry landing | Day 30 | "),
+        Block("row", "Ferry landing | Day 30 |"),
         Block("quote", "Nothing is agreed until everything is agreed."),
         Block("paragraph", "Crossing"),
         Block("paragraph", "A bridge, ford or ferry landing named in the annex."),

@@ -534,7 +534,8 @@ class _Walker:
             sub.flush()
             texts.append(" ".join(_collapse(b.text) for b in sub.blocks))
         if any(texts):
-            self.blocks.append(Block("row", unicodedata.normalize("NFC", " | ".join(texts))))
+            row = " | ".join(texts).strip()  # no stray space where an end cell is empty
+            self.blocks.append(Block("row", unicodedata.normalize("NFC", row)))
 
 
 def _dedent(lines: list[str]) -> list[str]:
