@@ -833,9 +833,10 @@ def _first(*values: object) -> str:
 def _read_meta(doc: lxml.html.HtmlElement) -> tuple[dict[str, str], bool]:
     """The page's meta, and whether it looks like a news article."""
     tags = _meta_tags(doc)
-    ld = _json_ld(doc)
-    articles = [o for o in ld if _types(o) & _ARTICLE_TYPES]
-    ld_pick = articles + [o for o in ld if o not in articles]
+    objects = _json_ld(doc)
+    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
+    # Article objects first: a page's JSON-LD also describes the site and its publisher.
+    ld_pick = articles + [o for o in objects if o not in articles]
 
     def ld(key: str) -> str:
         return _first(*(o.get(key) for o in ld_pick))
