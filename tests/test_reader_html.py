@@ -670,3 +670,15 @@ def test_a_page_header_keeps_the_headline_it_holds() -> None:
         Block("heading", "Order on river crossings", 1),
         Block("paragraph", "Article 1. Crossings open daily."),
     ]
+
+
+def test_the_article_holding_most_of_the_text_is_the_main_one() -> None:
+    story = "<p>The commission met again and agreed the fee schedule for every crossing.</p>"
+    teaser = "<article><h3>Another story</h3><p>A short teaser.</p></article>"
+    page = f"<body>{teaser}<article><h1>Fees agreed</h1>{story * 4}</article>{teaser * 2}</body>"
+    got = blocks(page)
+    assert got[0] == Block("heading", "Fees agreed", 1)
+    assert len(got) == 5 and not any("teaser" in b.text for b in got)
+    # No article holds most of the text: the whole body is read.
+    even = f"<body>{teaser * 3}</body>"
+    assert len(blocks(even)) == 6

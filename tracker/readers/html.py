@@ -27,9 +27,10 @@ trafilatura 1.3-1.6 s; the first trafilatura call of a process adds 0.3 s of imp
 
 - ``"auto"`` (default): a ``selector``, when given, wins: only the matched elements are
   read. Otherwise the page's own markup is trusted first: ``<main>``, ``role="main"`` or a
-  single top-level ``<article>`` is read as the main text (one tree search, no extra
-  cost). Only when the page looks like a news article (``og:type=article``, JSON-LD
-  ``NewsArticle``/``Article``, an ``<article>``) and that reading yields little prose (see
+  single top-level ``<article>`` (among several, the one holding most of the page's text)
+  is read as the main text (a tree search, no real cost). Only when the page looks like
+  a news article (``og:type=article``, JSON-LD ``NewsArticle``/``Article``, an
+  ``<article>``) and that reading yields little prose (see
   :func:`_thin`) is trafilatura asked to find the main text, and its pick replaces the
   marked element only when it holds more text (an ``<article>`` around the headline
   alone). Pages with no such mark are read whole unless they look like news and the whole
@@ -920,8 +921,9 @@ def _select(doc: lxml.html.HtmlElement, selector: str, name: str) -> list:
 
 
 def _marked_main(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element the page marks as its main text: ``<main>``, ``role="main"`` or the
-    only top-level ``<article>``."""
+    """The element the page marks as its main text: ``<main>``, ``role="main"``, the
+    only top-level ``<article>``, or among several (a story and teasers marked up as
+    articles too) the one that holds most of the page's text."""
     for el in body.iter("main"):
         return el
     for el in body.xpath('.//*[@role="main"]'):
@@ -929,7 +931,11 @@ def _marked_main(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     articles = [
         a for a in body.iter("article") if not any(p.tag == "article" for p in a.iterancestors())
     ]
-    return articles[0] if len(articles) == 1 else None
+    if len(articles) <= 1:
+        return articles[0] if articles else None
+    sizes = [_text_size(a) for a in articles]
+    biggest = max(range(len(articles)), key=sizes.__getitem__)
+    return articles[biggest] if sizes[biggest] * 2 > _text_size(body) else None
 
 
 def _thin(blocks: list[Block]) -> bool:
