@@ -291,7 +291,7 @@ class _Builder:
         return any(f.style in ("Annex", "Schedule", "Appendix", "Exhibit") for f in self.stack)
 
     def numbered(self, parent: _Frame, m: markers.Marker, text: str, kind: str,
-                 level: int = -1) -> _Frame:  # fmt: skip
+                 level: float = -1) -> _Frame:  # fmt: skip
         """A numbered provision under ``parent``, pushed as an open frame."""
         number = m.number
         if m.keyword in markers.SERIES_NAMES:
@@ -649,7 +649,7 @@ def build(blocks: Sequence[Block], kind: str | None = None) -> list[Provision]:
     kind = kind or detect_kind_blocks(blocks)
     nodes = _build_reporting(blocks) if kind == "reporting" else _build_plan(blocks)
     paths = _paths(nodes)
-    out = []
+    out: list[Provision] = []
     for n, path in zip(nodes, paths, strict=True):
         lines = n.lines
         # A node's first line is stored stripped, so a one-line node (most of them) needs
