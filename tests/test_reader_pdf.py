@@ -294,3 +294,53 @@ def test_garbage_never_crashes(data):
             assert str(e).startswith("fuzz.pdf: ")
         else:
             assert reading.format == "pdf"
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and pdf.get_string_width(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line]
+
+
+def test_two_columns_and_chapter_heads():
+    """Two-column pages are read column by column; a paragraph runs on from the foot of
+    the left column to the top of the right one, and on to the next page; a running head
+    with the chapter name and the page number is dropped although its text changes from
+    page to page."""
+    paragraphs = [
+        " ".join(f"{s} {verb} {t} to the joint commission." for t in TOPICS)
+        for verb in ("reports on", "explains", "writes about")
+        for s in SUBJECTS
+    ]
+    pdf = FPDF(format=(210, 297))
+    pdf.set_font("Helvetica", size=10)
+    columns = [line for p in paragraphs for line in [*_wrap(pdf, p, 80), ""]]
+    half = 24
+    chapters = ("Chapter 1: Statement", "Chapter 2: Reports")
+    for page, chapter in enumerate(chapters, 1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(15, 12, chapter)
+        pdf.text(190, 12, str(page + 6))
+        if page == 1:
+            pdf.set_font("Helvetica", "B", 14)
+            pdf.text(15, 25, "Joint statement of the mediators")
+        pdf.set_font("Helvetica", size=10)
+        text = columns[(page - 1) * 2 * half : page * 2 * half]
+        for i, line in enumerate(text[:half]):
+            pdf.text(15, 35 + 5 * i, line)
+        for i, line in enumerate(text[half:]):
+            pdf.text(110, 35 + 5 * i, line)
+    reading = pdf_reader.read(bytes(pdf.output()), "statement.pdf")
+    assert [b.text for b in reading.blocks if b.kind == "paragraph"] == paragraphs
+    assert reading.blocks[0] == Block("heading", "Joint statement of the mediators", level=1)
+    assert "Chapter" not in reading.text
+    # The layout really is what the test says: paragraphs cross both column and page.
+    assert 3 * half < len(columns) <= 4 * half
+    assert columns[half - 1] and columns[half] and columns[2 * half - 1] and columns[2 * half]

@@ -29,15 +29,18 @@ first):
   text (diagonal watermarks) is dropped; a line with wide gaps between its parts is a
   table row (``row`` block, parts joined with `` | ``), unless the first part is a
   number, as in ``1.<tab>Text``;
-- running headers and footers: lines in the top or bottom three of most pages (40%, at
-  least 2) at the same height, compared with digits masked so that ``Page 3 of 10`` and
-  ``Page 4 of 10`` are the same line; page numbers (``3``, ``Page 3 of 10``, ``- 3 -``,
-  ``iii``) at the top or bottom of a page;
+- running headers and footers: lines no larger than the body text in the top or bottom
+  three of most pages (40%, at least 2) at the same height, compared with digits masked
+  so that ``Page 3 of 10`` and ``Page 4 of 10`` are the same line; page numbers (``3``,
+  ``Page 3 of 10``, ``- 3 -``, ``iii``) at the top or bottom of a page, and a page's first
+  or last line when it is set out like a table row with a page number at one end
+  (``Chapter 2: Scope      4``);
 - paragraphs: a line continues the paragraph above unless the vertical gap is wider than
   the document's line spacing, the font size or weight changes, or the line above ends a
   sentence and this one starts with a printed marker (``1.``, ``(a)``, ``Article 5``) or
   is indented differently, or the line above ends a sentence well short of the right
-  margin; a paragraph runs on across a page break when it did not end a sentence;
+  margin; a paragraph runs on across a page or column break when it did not end a
+  sentence;
 - hyphenation at line ends undone (``negoti-`` + ``ations`` -> ``negotiations``) when a
   letter precedes the hyphen and a lower-case letter starts the next line; a hyphen inside
   a line (``non-aggression``) is kept, as is one before a capital or a digit;
@@ -139,6 +142,8 @@ class _Line:
     bold: bool
     text: str
     cells: list[str] = field(default_factory=list)  # a table row's parts, else empty
+    start: float = 0.0  # the left and right edges of the text column the line is in
+    edge: float = 0.0
 
 
 @dataclass(slots=True)
@@ -231,7 +236,9 @@ def _chars(container, left: float, right: float, bottom: float, top: float):
 
 
 def _lines(glyphs: list[tuple], page: int, page_top: float, page_left: float) -> list[_Line]:
-    """Glyphs grouped into lines (by vertical centre), each split at wide gaps."""
+    """Glyphs grouped into lines (by vertical centre), each split into parts at wide gaps,
+    in reading order: a two-column page is read column by column, elsewhere the parts of
+    one line are the cells of a table row."""
     if not glyphs:
         return []
     glyphs.sort(key=lambda g: -(g[2] + g[3]) / 2)
@@ -248,20 +255,67 @@ def _lines(glyphs: list[tuple], page: int, page_top: float, page_left: float) ->
             rows.append(current)
         current, centre = [g], c
     rows.append(current)
-    lines = []
+    split = []
     for row in rows:
         row.sort(key=lambda g: g[0])
-        for part in _split(row):
-            line = _line(part, page, page_top, page_left)
+        split.append(_split(row))
+    gutter = _gutter(split)
+    lines: list[_Line] = []
+    if gutter is None:
+        for parts in split:
+            line = _line(parts, page, page_top, page_left)
             if line is not None:
                 lines.append(line)
-    lines = _columns(lines)
-    return lines
+        lines.sort(key=lambda ln: (ln.top, ln.x0))
+        _edges(lines)
+        return lines
+    # Two columns: each side of the gutter is its own line; the columns are read one after
+    # the other between the lines that cross the gutter (a title, a full-width table).
+    out: list[_Line] = []
+    run_left: list[_Line] = []
+    run_right: list[_Line] = []
+    for i, parts in enumerate(split):
+        left = [p for p in parts if p[-1][1] <= gutter]
+        right = [p for p in parts if p[0][0] >= gutter]
+        # A part crosses the gutter, or this is a running head or foot with the page
+        # number at one end: the row stays whole.
+        if len(left) + len(right) < len(parts) or (
+            i in (0, len(split) - 1)
+            and len(parts) >= 2
+            and (_PAGE_NUMBER.match(_text(parts[0])) or _PAGE_NUMBER.match(_text(parts[-1])))
+        ):
+            _edges(run_left)
+            _edges(run_right)
+            out += run_left + run_right
+            run_left, run_right = [], []
+            line = _line(parts, page, page_top, page_left)
+            if line is not None:
+                out.append(line)
+            continue
+        for side, run in ((left, run_left), (right, run_right)):
+            if side:
+                line = _line(side, page, page_top, page_left)
+                if line is not None:
+                    run.append(line)
+    for run in (run_left, run_right):
+        _edges(run)
+    _edges([ln for ln in out if not ln.edge])
+    return out + run_left + run_right
 
 
-def _split(row: list[tuple]) -> list[list[list[tuple]]]:
-    """A row of glyphs as lines: one line, whose parts are separated by gaps wider than
-    two font sizes (table cells, a number and its tab-aligned text)."""
+def _edges(lines: list[_Line]) -> None:
+    """Set the column edges of lines that share a column (table rows aside)."""
+    text = [ln for ln in lines if not ln.cells] or lines
+    if not text:
+        return
+    start, edge = min(ln.x0 for ln in text), max(ln.x1 for ln in text)
+    for ln in lines:
+        ln.start, ln.edge = start, edge
+
+
+def _split(row: list[tuple]) -> list[list[tuple]]:
+    """A row of glyphs (in x order) cut into parts at gaps wider than two font sizes:
+    table cells, columns, a number and its tab-aligned text."""
     parts: list[list[tuple]] = [[row[0]]]
     for prev, g in zip(row, row[1:], strict=False):
         size = max(g[5], prev[5], 1.0)
@@ -269,7 +323,46 @@ def _split(row: list[tuple]) -> list[list[list[tuple]]]:
             parts.append([g])
         else:
             parts[-1].append(g)
-    return [parts]
+    return parts
+
+
+def _gutter(rows: list[list[list[tuple]]]) -> float | None:
+    """The x of a two-column page's gutter, or None: an x in the middle third of the text
+    width that no part of more than a few glyphs crosses (at most 1 row in 10), with at
+    least 8 rows of running text (parts of 15+ glyphs filling most of their column) on
+    each side. A table's narrow cells do not count as columns."""
+    boxes = [(p[0][0], p[-1][1], len(p)) for parts in rows for p in parts]
+    if len(rows) < 16:
+        return None
+    left = min(b[0] for b in boxes)
+    right = max(b[1] for b in boxes)
+    width = right - left
+    if width <= 0:
+        return None
+    wide = [b for b in boxes if b[2] > 3]
+    steps = 60
+    xs = [left + width / 3 + i * (width / 3) / steps for i in range(steps + 1)]
+    crossings = [sum(1 for b in wide if b[0] < x < b[1]) for x in xs]
+    fewest = min(crossings)
+    if fewest > len(rows) * 0.1:
+        return None
+    # The middle of the widest band of x where the fewest parts cross.
+    runs: list[list[float]] = []
+    for x, c in zip(xs, crossings, strict=True):
+        if c == fewest:
+            if runs and runs[-1][-1] == xs[xs.index(x) - 1]:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+    band = max(runs, key=len)
+    gutter = (band[0] + band[-1]) / 2
+    lefts = sum(
+        1 for b in boxes if b[1] <= gutter and b[2] >= 15 and b[1] - b[0] >= 0.6 * (gutter - left)
+    )
+    rights = sum(
+        1 for b in boxes if b[0] >= gutter and b[2] >= 15 and b[1] - b[0] >= 0.6 * (right - gutter)
+    )
+    return gutter if lefts >= 8 and rights >= 8 else None
 
 
 def _text(glyphs: list[tuple]) -> str:
@@ -320,52 +413,6 @@ def _line(parts: list[list[tuple]], page: int, page_top: float, page_left: float
         text=" ".join(cells),
         cells=cells if len(cells) >= 2 else [],
     )
-
-
-def _columns(lines: list[_Line]) -> list[_Line]:
-    """Lines in reading order: top to bottom, and on a two-column page the left column
-    before the right one (lines that span the gutter, like a title, keep their place
-    between the column runs)."""
-    lines.sort(key=lambda ln: (ln.top, ln.x0))
-    if len(lines) < 10:
-        return lines
-    left = min(ln.x0 for ln in lines)
-    right = max(ln.x1 for ln in lines)
-    width = right - left
-    if width <= 0:
-        return lines
-    # A gutter: an x band in the middle third of the text width that at least 10 lines
-    # on each side touch and no line with more than a few characters crosses.
-    lo, hi = left + width / 3, left + 2 * width / 3
-    step = max(width / 200, 0.5)
-    best = None
-    x = lo
-    while x <= hi:
-        crossing = sum(1 for ln in lines if ln.x0 < x < ln.x1 and len(ln.text) > 3)
-        if crossing <= len(lines) * 0.1:
-            if best is None or crossing < best[1]:
-                best = (x, crossing)
-        x += step
-    if best is None:
-        return lines
-    gutter = best[0]
-    lefts = sum(1 for ln in lines if ln.x1 <= gutter)
-    rights = sum(1 for ln in lines if ln.x0 >= gutter)
-    if lefts < 10 or rights < 10:
-        return lines
-    out: list[_Line] = []
-    run_left: list[_Line] = []
-    run_right: list[_Line] = []
-    for ln in lines:
-        if ln.x1 <= gutter:
-            run_left.append(ln)
-        elif ln.x0 >= gutter:
-            run_right.append(ln)
-        else:  # spans the gutter: the column runs above it come first
-            out += run_left + run_right
-            run_left, run_right = [], []
-            out.append(ln)
-    return out + run_left + run_right
 
 
 def _meta(document) -> dict[str, str]:
@@ -449,6 +496,13 @@ def _drop_running_lines(pages: list[_Page]) -> None:
     """Remove running headers and footers and page numbers, in place."""
     n = len(pages)
     zone = 3
+    # Running lines are set no larger than the body text: a larger line at the same place
+    # on several pages ("Part 1", "Part 2" opening each page) is a heading.
+    weights: Counter[float] = Counter()
+    for page in pages:
+        for ln in page.lines:
+            weights[ln.size] += len(ln.text)
+    body = weights.most_common(1)[0][0] if weights else 0.0
     if n >= 2:
         threshold = max(2, int(0.4 * n + 0.999))
         for end in ("top", "bottom"):
@@ -456,6 +510,8 @@ def _drop_running_lines(pages: list[_Page]) -> None:
             for pi, page in enumerate(pages):
                 candidates = page.lines[:zone] if end == "top" else page.lines[-zone:]
                 for ln in candidates:
+                    if ln.size > body * 1.05:
+                        continue
                     y = ln.top if end == "top" else page.height - ln.bottom
                     seen[_mask(ln.text)][round(y / 6)].add(pi)
             running: set[tuple[str, int]] = set()
@@ -471,12 +527,18 @@ def _drop_running_lines(pages: list[_Page]) -> None:
                 drop = set()
                 for ln in candidates:
                     y = ln.top if end == "top" else page.height - ln.bottom
-                    if (_mask(ln.text), round(y / 6)) in running:
+                    if ln.size <= body * 1.05 and (_mask(ln.text), round(y / 6)) in running:
                         drop.add(id(ln))
                 page.lines = [ln for ln in page.lines if id(ln) not in drop]
     for page in pages:
         edge = page.lines[:2] + page.lines[-2:]
         numbers = {id(ln) for ln in edge if _PAGE_NUMBER.match(ln.text.strip())}
+        # A running head that changes with the chapter but carries the page number at one
+        # end ("Chapter 2: Handling      4"): the first or last line of a page, set apart
+        # as a row whose first or last part is a page number.
+        for ln in page.lines[:1] + page.lines[-1:]:
+            if ln.cells and (_PAGE_NUMBER.match(ln.cells[0]) or _PAGE_NUMBER.match(ln.cells[-1])):
+                numbers.add(id(ln))
         page.lines = [ln for ln in page.lines if id(ln) not in numbers]
 
 
@@ -505,15 +567,6 @@ class _Assembler:
                 if 0 < d < 2.5 * a.size:
                     ratios.append(d / a.size)
         self.spacing = statistics.median(ratios) if ratios else 1.25
-        # The right edge of body text on each page, for "a short last line".
-        self.right: dict[int, float] = {}
-        for ln in self.lines:
-            if ln.size == self.body_size and not ln.cells:
-                self.right[ln.page] = max(self.right.get(ln.page, 0.0), ln.x1)
-        self.widths = {
-            p: edge - min((ln.x0 for ln in self.lines if ln.page == p), default=0.0)
-            for p, edge in self.right.items()
-        }
 
     def _heading_style(self, ln: _Line) -> tuple[float, bool] | None:
         if ln.cells or len(ln.text) > 200:
@@ -567,17 +620,18 @@ class _Assembler:
         if kind == "heading":
             # A heading continues onto a second line only when it is close below.
             return prev.page == ln.page and ln.bottom - prev.bottom <= 1.6 * ln.size
-        if prev.page != ln.page:
-            # Across a page break: a paragraph that did not end a sentence runs on.
-            return not ended and not _MARKER.match(ln.text)
         gap = ln.bottom - prev.bottom
+        if prev.page != ln.page or (gap <= 0 and ln.x0 >= prev.x1):
+            # Across a page break or to the top of the next column: a paragraph that did
+            # not end a sentence runs on.
+            return not ended and not _MARKER.match(ln.text)
         if gap <= 0 or gap > (self.spacing * 1.25 + 0.1) * ln.size:
             return False
         if ended:
             if abs(ln.x0 - prev.x0) > 0.8 * ln.size:
                 return False  # an indented first line, or back from a hanging indent
-            right, width = self.right.get(prev.page, prev.x1), self.widths.get(prev.page, 0)
-            if width > 0 and prev.x1 < right - 0.2 * width:
+            width = prev.edge - prev.start
+            if width > 0 and prev.x1 < prev.edge - 0.2 * width:
                 return False  # a short last line ending a sentence
         return True
 
