@@ -298,3 +298,104 @@ def test_garbage_never_crashes(data):
             assert str(e).startswith("fuzz.docx: ")
         else:
             assert reading.format == "docx"
+
+
+NUMBERING_2 = f"""<w:numbering {W}>
+<w:abstractNum w:abstractNumId="50">
+  {_lvl(0, "decimal", "%1.")}
+  {_lvl(1, "decimal", "%1.%2")}
+  {_lvl(2, "lowerLetter", "%3)", extra='<w:lvlRestart w:val="1"/>')}
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="60">
+  {_lvl(0, "none", "")}
+  {_lvl(1, "decimal", "%2.")}
+</w:abstractNum>
+<w:num w:numId="8"><w:abstractNumId w:val="50"/></w:num>
+<w:num w:numId="9"><w:abstractNumId w:val="60"/></w:num>
+<w:num w:numId="10"><w:abstractNumId w:val="50"/>
+  <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>
+    {_lvl(0, "upperRoman", "%1.")}</w:lvlOverride></w:num>
+</w:numbering>"""
+
+
+def details() -> bytes:
+    """Less common numbering and markup: lvlRestart naming level 1, a level printed with no
+    number, a num that overrides a level's format, a deleted numbered point, a numbered
+    paragraph in a table cell, an outline-level heading style, a content control, a field,
+    hidden text, a non-breaking hyphen and a footnote mark."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = Document()
+    doc.part.numbering_part._element = parse_xml(NUMBERING_2)
+    clause = doc.styles.add_style("Clause Title", WD_STYLE_TYPE.PARAGRAPH)
+    clause.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="1"/>'))
+    doc.add_paragraph("Exchange of prisoners", style="Clause Title")
+    _item(doc, "Lists are exchanged.", 8, 0)
+    _item(doc, "The lists give names.", 8, 1)
+    _item(doc, "full names", 8, 2)
+    _item(doc, "The lists give places of detention.", 8, 1)
+    _item(doc, "and the date of capture", 8, 2)  # lvlRestart 1: level 1 does not restart it
+    _raw(
+        doc,
+        f'<w:p {W}><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="8"/></w:numPr>'
+        f'<w:rPr><w:del {INS.format(11)}/></w:rPr></w:pPr>'
+        f'<w:del {INS.format(12)}><w:r><w:delText>Exchanges are public.</w:delText></w:r>'
+        f"</w:del></w:p>",
+    )
+    _item(doc, "Exchanges take place at the crossing.", 8, 0)
+    _item(doc, "with observers present", 8, 2)  # level 0 restarts it
+    _item(doc, "Unnumbered lead-in:", 9, 0)
+    _item(doc, "first sub-point", 9, 1)
+    _item(doc, "Roman from the override.", 10, 0)
+    _item(doc, "Second roman point.", 10, 0)
+    _raw(
+        doc,
+        f'<w:sdt {W}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t xml:space="preserve">'
+        f"Signed on page </w:t></w:r>"
+        f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f"<w:r><w:instrText> PAGE </w:instrText></w:r>"
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>4</w:t></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        f'<w:r><w:rPr><w:vanish/></w:rPr><w:t>draft note</w:t></w:r>'
+        f"<w:r><w:t xml:space=\"preserve\"> under a non</w:t><w:noBreakHyphen/>"
+        f"<w:t>aggression pledge.</w:t></w:r>"
+        f'<w:r><w:footnoteReference w:id="1"/></w:r></w:p></w:sdtContent></w:sdt>',
+    )
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Crossing"
+    cell = table.cell(0, 1).paragraphs[0]
+    cell.add_run("Opens at dawn.")
+    cell._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="8"/></w:numPr>')
+    )
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_less_common_numbering_and_markup():
+    data = details()
+    accepted = docx_reader.read(data, "details.docx")
+    assert list(accepted.blocks) == [
+        Block("heading", "Exchange of prisoners", level=3),
+        Block("item", "Lists are exchanged.", 0, "1.", True),
+        Block("item", "The lists give names.", 1, "1.1", True),
+        Block("item", "full names", 2, "a)", True),
+        Block("item", "The lists give places of detention.", 1, "1.2", True),
+        Block("item", "and the date of capture", 2, "b)", True),
+        Block("item", "Exchanges take place at the crossing.", 0, "2.", True),
+        Block("item", "with observers present", 2, "a)", True),
+        Block("item", "Unnumbered lead-in:", 0, "", True),
+        Block("item", "first sub-point", 1, "1.", True),
+        Block("item", "Roman from the override.", 0, "I.", True),
+        Block("item", "Second roman point.", 0, "II.", True),
+        Block("paragraph", "Signed on page 4 under a non-aggression pledge."),
+        # The cell's list shares its abstract definition, so its counter, with num 10,
+        # which restarted it at I: it continues after II.
+        Block("row", "Crossing | 3. Opens at dawn."),
+    ]
+    original = docx_reader.read(data, "details.docx", tracked="original")
+    numbered = [(b.number, b.text) for b in original.blocks if b.kind == "item"]
+    assert ("2.", "Exchanges are public.") in numbered
+    assert ("3.", "Exchanges take place at the crossing.") in numbered
+    assert original.blocks[-1] == Block("row", "Crossing | 3. Opens at dawn.")

@@ -344,3 +344,30 @@ def test_two_columns_and_chapter_heads():
     # The layout really is what the test says: paragraphs cross both column and page.
     assert 3 * half < len(columns) <= 4 * half
     assert columns[half - 1] and columns[half] and columns[2 * half - 1] and columns[2 * half]
+
+
+def test_tight_lines_split_at_markers_after_a_sentence_end():
+    """With no gap, indent or short line between them, a line that starts with a printed
+    number after a line that ends a sentence starts a paragraph; a capitalised sentence
+    after a full stop at full width does not."""
+    lines = [
+        "6. The parties exchange maps of the minefields within seven days of signing.",
+        "7. Each party names two liaison officers who meet at the crossing each day and",
+        "report to the commission on every incident along the line, in both languages.",
+        "(a) The officers carry no weapons and wear marked armbands during every visit.",
+        "Article 8 The commission keeps a register of incidents, open to both parties.",
+        "Entries are made on the day of the incident and signed by both liaison officers.",
+    ]
+    pdf = FPDF(format=(210, 297))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for line in lines:
+        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    reading = pdf_reader.read(bytes(pdf.output()), "tight.pdf")
+    assert [b.text for b in reading.blocks] == [
+        lines[0],
+        f"{lines[1]} {lines[2]}",
+        lines[3],
+        f"{lines[4]} {lines[5]}",
+    ]
+    assert {b.kind for b in reading.blocks} == {"paragraph"}
