@@ -338,8 +338,8 @@ def details() -> bytes:
     _raw(
         doc,
         f'<w:p {W}><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="8"/></w:numPr>'
-        f'<w:rPr><w:del {INS.format(11)}/></w:rPr></w:pPr>'
-        f'<w:del {INS.format(12)}><w:r><w:delText>Exchanges are public.</w:delText></w:r>'
+        f"<w:rPr><w:del {INS.format(11)}/></w:rPr></w:pPr>"
+        f"<w:del {INS.format(12)}><w:r><w:delText>Exchanges are public.</w:delText></w:r>"
         f"</w:del></w:p>",
     )
     _item(doc, "Exchanges take place at the crossing.", 8, 0)
@@ -356,8 +356,8 @@ def details() -> bytes:
         f"<w:r><w:instrText> PAGE </w:instrText></w:r>"
         f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>4</w:t></w:r>'
         f'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        f'<w:r><w:rPr><w:vanish/></w:rPr><w:t>draft note</w:t></w:r>'
-        f"<w:r><w:t xml:space=\"preserve\"> under a non</w:t><w:noBreakHyphen/>"
+        f"<w:r><w:rPr><w:vanish/></w:rPr><w:t>draft note</w:t></w:r>"
+        f'<w:r><w:t xml:space="preserve"> under a non</w:t><w:noBreakHyphen/>'
         f"<w:t>aggression pledge.</w:t></w:r>"
         f'<w:r><w:footnoteReference w:id="1"/></w:r></w:p></w:sdtContent></w:sdt>',
     )

@@ -272,10 +272,26 @@ def test_errors_name_the_format_and_the_failure(data):
         pdf_reader.read(bytes(locked.output()), "x.pdf")
 
 
-def test_page_limit(monkeypatch, data):
+def test_limits(monkeypatch, data):
     monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
     with pytest.raises(TooLarge, match=r"^x\.pdf: PDF has \d+ pages \(limit 2\)"):
         pdf_reader.read(data, "x.pdf")
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 1000)
+    monkeypatch.setattr(pdf_reader, "MAX_CHARS", 1000)
+    with pytest.raises(TooLarge, match=r"^x\.pdf: PDF has more than 1000 characters"):
+        pdf_reader.read(data, "x.pdf")
+
+
+def test_scan_with_stamped_page_numbers_has_no_text_layer():
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=9)
+    for page in (1, 2, 3):
+        pdf.add_page()
+        pdf.rect(20, 20, 150, 200, style="F")  # the scanned page, as a picture would be
+        pdf.set_y(-15)
+        pdf.cell(0, 5, f"Page {page} of 3", align="C")
+    with pytest.raises(InputError, match=r"^scan\.pdf: no text layer"):
+        pdf_reader.read(bytes(pdf.output()), "scan.pdf")
 
 
 def test_garbage_never_crashes(data):

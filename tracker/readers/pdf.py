@@ -117,6 +117,9 @@ def read(data: bytes, name: str = "<input>", **options: str) -> Reading:
     if not any(p.lines for p in pages):
         raise InputError(f"{name}: no text layer (a scanned PDF? run OCR first)")
     _drop_running_lines(pages)
+    if not any(p.lines for p in pages):
+        # Only page numbers or a stamped running line: the pages themselves are images.
+        raise InputError(f"{name}: no text layer (a scanned PDF? run OCR first)")
     blocks = _Assembler(pages).blocks()
     return Reading(
         blocks=tuple(blocks),
@@ -175,11 +178,23 @@ def _extract(data: bytes, name: str) -> tuple[list[_Page], dict[str, str]]:
     if isinstance(count, int) and count > MAX_PAGES:
         raise TooLarge(f"{name}: PDF has {count} pages (limit {MAX_PAGES})")
     meta = _meta(document)
+
+    class Device(PDFPageAggregator):
+        """Counts glyphs as they are drawn and stops past the limit, before a hostile page
+        has built millions of glyph objects (about a kilobyte each)."""
+
+        drawn = 0
+
+        def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            Device.drawn += 1
+            if Device.drawn > MAX_CHARS:
+                raise TooLarge(f"{name}: PDF has more than {MAX_CHARS} characters")
+            return super().render_char(*args, **kwargs)
+
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=None)
+    device = Device(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[_Page] = []
-    chars = 0
     try:
         for number, page in enumerate(PDFPage.create_pages(document)):
             if number >= MAX_PAGES:
@@ -187,9 +202,6 @@ def _extract(data: bytes, name: str) -> tuple[list[_Page], dict[str, str]]:
             interpreter.process_page(page)
             layout = device.get_result()
             glyphs = list(_chars(layout, layout.x0, layout.x1, layout.y0, layout.y1))
-            chars += len(glyphs)
-            if chars > MAX_CHARS:
-                raise TooLarge(f"{name}: PDF has more than {MAX_CHARS} characters")
             height = layout.y1 - layout.y0
             pages.append(_Page(layout.width, height, _lines(glyphs, number, layout.y1, layout.x0)))
     except InputError:
