@@ -90,6 +90,9 @@ _MARKER = re.compile(
     r"[0-9IVXLCDM]+[A-Za-z]?\b|§+\s*\d+)"
 )
 _BULLET = re.compile(r"^[•▪◦‣●○■□–\-\*](?:\s+|$)")
+# A bullet glyph always starts an item; a dash or asterisk only after a sentence end or a
+# lead-in (a line may start with a dash inside a sentence).
+_BULLET_GLYPH = re.compile(r"^[•▪◦‣●○■□](?:\s+|$)")
 _SENTENCE_END = re.compile(r"[.;:!?][\"'”’)\]]*$")
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.|pg\.?)\s*)?[-–—(\[]?\s*(?:\d{1,5}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
@@ -257,15 +260,18 @@ def _lines(glyphs: list[tuple], page: int, page_top: float, page_left: float) ->
     rows: list[list[tuple]] = []
     current: list[tuple] = []
     centre = 0.0
+    line_size = 1.0
     for g in glyphs:
         c = (g[2] + g[3]) / 2
-        size = max(g[5], 1.0)
-        if current and abs(centre - c) <= 0.45 * size:
+        # Against the larger of the glyph and the line so far: a raised footnote mark in a
+        # small size stays on its line.
+        if current and abs(centre - c) <= 0.45 * max(g[5], line_size, 1.0):
             current.append(g)
+            line_size = max(line_size, g[5])
             continue
         if current:
             rows.append(current)
-        current, centre = [g], c
+        current, centre, line_size = [g], c, g[5]
     rows.append(current)
     split = []
     for row in rows:
@@ -583,10 +589,12 @@ class _Assembler:
     def _heading_style(self, ln: _Line) -> tuple[float, bool] | None:
         if ln.cells or len(ln.text) > 200:
             return None
+        # Sizes to the half point: 13.9 and 14.0 (a scaled page) are one heading level.
+        size = round(ln.size * 2) / 2
         if ln.size > self.body_size * 1.12:
-            return (ln.size, ln.bold)
+            return (size, ln.bold)
         if ln.bold and not self.body_bold and ln.size >= self.body_size * 0.95:
-            return (ln.size, True)
+            return (size, True)
         return None
 
     def blocks(self) -> list[Block]:
@@ -627,7 +635,9 @@ class _Assembler:
         if abs(prev.size - ln.size) > 0.1 * ln.size or prev.bold != ln.bold:
             return False
         ended = bool(_SENTENCE_END.search(prev.text))
-        if _BULLET.match(ln.text) or (ended and _MARKER.match(ln.text)):
+        if _BULLET_GLYPH.match(ln.text) or (
+            ended and (_MARKER.match(ln.text) or _BULLET.match(ln.text))
+        ):
             return False
         if kind == "heading":
             # A heading continues onto a second line only when it is close below.
