@@ -3,23 +3,25 @@
 Which library. A PDF has no paragraphs, only glyphs at positions, so this reader needs
 every character's box and font: positions for lines, gaps and indents, sizes and weights
 for headings, page geometry for running headers and footers. Measured by
-``bench/pdf_bench.py`` on a generated 60-page PDF and on two real manuals:
+``bench/pdf_bench.py`` (best of 3) on a generated 40-page PDF and on two real manuals
+(36 and 17 pages); all three give the same words in the same order on these files, so the
+choice is about the geometry and its cost:
 
-- pypdf's ``extract_text`` is fast (~30 ms/page) but gives text only; its
+- pypdf's ``extract_text`` is the fastest (18, 68, 103 ms/page) but gives text only; its
   ``visitor_text`` gives runs with an origin and a size but no widths, puts the origin in
   the text matrix or in the CTM depending on the producer, and reports empty and
   newline-only runs carrying the next run's font: too weak to find indents, line ends and
   headings reliably.
 - pdfplumber gives exactly the needed data (it is pdfminer.six's character layout, made
-  into dicts), but building a dict of ~25 resolved attributes per character costs
-  ~400 ms/page on the generated PDF and 230-420 ms/page on the manuals.
+  into dicts), but building a dict of ~25 resolved attributes per character costs 603,
+  327 and 310 ms/page.
 - pdfminer.six itself, the engine under pdfplumber, gives the same characters (``LTChar``:
-  box, size, font name, upright flag) in 60-110 ms/page, with one small pure-Python
-  dependency instead of pdfplumber + pypdfium2 + Pillow.
+  box, size, font name, upright flag) in 141, 195 and 100 ms/page (1.7-4.3x faster), with
+  one pure-Python dependency instead of pdfplumber + pypdfium2 + Pillow.
 
 So this reader uses pdfminer.six directly, with ``laparams=None`` (no pdfminer layout
-analysis: the line and paragraph grouping below is ours, tuned to legal text). Its cost is
-the character interpretation itself, ~0.1 s/page: a 300-page treaty reads in ~30 s.
+analysis: the line and paragraph grouping below is ours, tuned to legal text); lines,
+paragraphs and headings add ~20-40% on top. A 300-page treaty reads in about a minute.
 
 What is read, page by page, in reading order (top to bottom; two-column pages left column
 first):
@@ -56,6 +58,7 @@ Document information (``/Title``, ``/Author``, ``/CreationDate``, ``/ModDate``) 
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -244,10 +247,16 @@ def _chars(container, left: float, right: float, bottom: float, top: float):
                 obj.y1,
                 text.translate(_LIGATURES),
                 round(obj.size, 1),
-                bool(_BOLD.search(obj.fontname or "")),
+                _bold(obj.fontname or ""),
             )
         elif isinstance(obj, LTContainer):
             yield from _chars(obj, left, right, bottom, top)
+
+
+@functools.lru_cache(maxsize=256)
+def _bold(fontname: str) -> bool:
+    """A bold face, from its name (``Helvetica-Bold``, ``ABCDEF+Arial,Bold``, ``...Black``)."""
+    return bool(_BOLD.search(fontname))
 
 
 def _lines(glyphs: list[tuple], page: int, page_top: float, page_left: float) -> list[_Line]:
