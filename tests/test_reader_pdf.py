@@ -387,3 +387,45 @@ def test_tight_lines_split_at_markers_after_a_sentence_end():
         f"{lines[4]} {lines[5]}",
     ]
     assert {b.kind for b in reading.blocks} == {"paragraph"}
+
+
+def _unmapped_font_pdf(n_glyphs: int = 150) -> bytes:
+    """A page of glyphs in a CID font with no Unicode map (no ToUnicode, Identity
+    ordering), written by hand: fpdf2 always maps its fonts."""
+    text = "".join(f"{(i % 40) + 3:04X}" for i in range(n_glyphs))
+    lines = []
+    for row in range(0, n_glyphs * 4, 120):
+        lines.append(f"1 0 0 1 20 {280 - row // 120 * 14} Tm <{text[row : row + 120]}> Tj")
+    content = ("BT /F1 12 Tf " + " ".join(lines) + " ET").encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Sealed /Encoding /Identity-H "
+        b"/DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Sealed /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R "
+        b"/DW 500 >>",
+        b"<< /Type /FontDescriptor /FontName /Sealed /Flags 4 /FontBBox [0 -200 1000 800] "
+        b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_fonts_without_unicode_map_are_no_text_layer():
+    with pytest.raises(
+        InputError, match=r"^sealed\.pdf: no readable text layer \(150 glyphs in fonts"
+    ):
+        pdf_reader.read(_unmapped_font_pdf(), "sealed.pdf")

@@ -201,13 +201,15 @@ def _extract(data: bytes, name: str) -> tuple[list[_Page], dict[str, str]]:
     device = Device(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[_Page] = []
+    unmapped, mapped = [0], 0
     try:
         for number, page in enumerate(PDFPage.create_pages(document)):
             if number >= MAX_PAGES:
                 raise TooLarge(f"{name}: PDF has more than {MAX_PAGES} pages")
             interpreter.process_page(page)
             layout = device.get_result()
-            glyphs = list(_chars(layout, layout.x0, layout.x1, layout.y0, layout.y1))
+            glyphs = list(_chars(layout, layout.x0, layout.x1, layout.y0, layout.y1, unmapped))
+            mapped += len(glyphs)
             height = layout.y1 - layout.y0
             pages.append(_Page(layout.width, height, _lines(glyphs, number, layout.y1, layout.x0)))
     except InputError:
@@ -218,6 +220,13 @@ def _extract(data: bytes, name: str) -> tuple[list[_Page], dict[str, str]]:
         raise InputError(f"{name}: corrupt PDF (objects nested too deep)") from None
     except Exception as e:  # noqa: BLE001
         raise InputError(f"{name}: corrupt PDF ({_why(e)})") from None
+    if unmapped[0] > 100 and unmapped[0] > mapped:
+        # Fonts without a Unicode map: the glyphs are drawn but say nothing about what
+        # characters they are, so the text is as lost as in a scan.
+        raise InputError(
+            f"{name}: no readable text layer ({unmapped[0]} glyphs in fonts that map to no "
+            "characters; run OCR first)"
+        )
     return pages, meta
 
 
@@ -226,9 +235,10 @@ def _why(e: Exception) -> str:
     return f"{type(e).__name__}: {msg}"[:200] if msg else type(e).__name__
 
 
-def _chars(container, left: float, right: float, bottom: float, top: float):
+def _chars(container, left: float, right: float, bottom: float, top: float, unmapped: list[int]):
     """``(x0, x1, y0, y1, text, size, bold)`` of the upright glyphs on the page, looking
-    inside form XObjects (``LTFigure``)."""
+    inside form XObjects (``LTFigure``). A glyph whose font maps it to no character
+    (pdfminer writes ``(cid:13)``) is left out and counted in ``unmapped[0]``."""
     from pdfminer.layout import LTChar, LTContainer
 
     for obj in container:
@@ -240,6 +250,9 @@ def _chars(container, left: float, right: float, bottom: float, top: float):
             text = obj.get_text()
             if not text or text.isspace() and text != " ":
                 continue
+            if text.startswith("(cid:"):
+                unmapped[0] += 1
+                continue
             yield (
                 obj.x0,
                 obj.x1,
@@ -250,7 +263,7 @@ def _chars(container, left: float, right: float, bottom: float, top: float):
                 _bold(obj.fontname or ""),
             )
         elif isinstance(obj, LTContainer):
-            yield from _chars(obj, left, right, bottom, top)
+            yield from _chars(obj, left, right, bottom, top, unmapped)
 
 
 @functools.lru_cache(maxsize=256)
