@@ -11,8 +11,9 @@ What is read:
   through); a table gives one ``row`` block per row, cells joined with `` | `` (a cell's
   paragraphs joined with a space, nested tables flattened into the cell);
 - headings by style: ``Title`` is level 1, ``Heading N`` level N + 1 (the block convention:
-  1 for the title, 2 for a section); a custom style with an outline level counts as the
-  heading of that outline level. A numbered heading gets its number prepended to its text
+  1 for the title, 2 for a section); a custom style with an outline level counts as a
+  heading of that level (stored 0-based: outline level k is block level k + 2, like
+  ``Heading k+1``). A numbered heading gets its number prepended to its text
   (``"2. Definitions"``), since a heading block has no separate number;
 - list paragraphs (``w:numPr`` on the paragraph or inherited through its style chain) become
   ``item`` blocks with ``level`` = ``ilvl`` and ``number`` = the number Word prints, computed
@@ -27,8 +28,8 @@ What is read:
 Left out, on purpose: footnotes, endnotes and comments (they are not part of the provision
 text; their reference marks are dropped), headers and footers, text boxes and drawings
 (Word stores a text box twice, as DrawingML and as a VML fallback, and it is rarely
-provision text), hidden text (``w:vanish``) and field instructions (the field's displayed
-result is kept).
+provision text), equations (Office Math), symbol-font characters (``w:sym``), hidden text
+(``w:vanish``) and field instructions (the field's displayed result is kept).
 """
 
 from __future__ import annotations
@@ -621,8 +622,7 @@ class _Body:
             ilvl = style_ilvl
         if ilvl is None:
             ilvl = self.numbering.level_for_style(num_id, para.style)
-        if ilvl is None:
-            ilvl = 0
+        ilvl = 0 if ilvl is None else max(0, min(ilvl, 8))  # Word has levels 0..8
         got = self.numbering.next(num_id, ilvl)
         if got is None:
             return None
