@@ -179,6 +179,7 @@ class Ref:
     path: str
     number: str
     text: str
+    heading: str = ""
 
     @property
     def label(self) -> str:
@@ -303,7 +304,7 @@ def _change(rows: list[dict], refs: dict[int, Ref]) -> LinkedChange:
 def _refs(store: Store, ids: Iterable[int]) -> dict[int, Ref]:
     rows = store.provision_rows(ids)
     ordered = sorted(rows.values(), key=lambda r: (r["version"], r["ordinal"]))
-    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"]) for r in ordered}
+    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"], r["heading"]) for r in ordered}
 
 
 def _collect(
@@ -507,7 +508,7 @@ def figures(store: Store, doc: str) -> list[Figure]:
     ids |= {ends.get(i, i) for i in ids if i is not None}
     ids.discard(None)
     prow = store.provision_rows(ids)
-    refs = {i: Ref(i, r["path"], r["number"], r["text"]) for i, r in prow.items()}
+    refs = {i: Ref(i, r["path"], r["number"], r["text"], r["heading"]) for i, r in prow.items()}
     out = []
     for change in wanted:
         terms = _typed_terms(change, refs)
@@ -736,7 +737,7 @@ EXPORT_VERSION = 1
 
 def _provision_json(p: Provision) -> dict[str, Any]:
     return {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-            "text": p.text}  # fmt: skip
+            "text": p.text, "heading": p.heading}  # fmt: skip
 
 
 def _version_json(store: Store, v: Version) -> dict[str, Any]:
@@ -778,8 +779,8 @@ def _steps_json(store: Store, doc: str, versions: list[Version]) -> list[dict[st
 def change_json(c: LinkedChange) -> dict[str, Any]:
     return {
         "kind": c.kind,
-        "old": [{"path": p.path, "number": p.number} for p in c.old],
-        "new": [{"path": p.path, "number": p.number} for p in c.new],
+        "old": [{"path": p.path, "number": p.number, "heading": p.heading} for p in c.old],
+        "new": [{"path": p.path, "number": p.number, "heading": p.heading} for p in c.new],
         "renumbered": c.renumbered,
         "moved": c.moved,
         "similarity": c.similarity,
@@ -822,7 +823,7 @@ def _insert_versions(store: Store, slug: str, versions: list[dict]) -> dict[str,
             raise InputError(f"version {v['label']!r}: text does not match its sha256")
         provisions = [
             Provision(i, p["number"], p["path"], p["marker"], p["depth"], p["text"],
-                      normalise(p["text"]))
+                      normalise(p["text"]), p.get("heading", ""))
             for i, p in enumerate(v["provisions"])
         ]  # fmt: skip
         row = {k: v[k] for k in ("label", "at", "at_text", "kind", "source", "notes")}

@@ -74,7 +74,7 @@ def version_json(ctx: dict[str, Any]) -> dict[str, Any]:
         **dataclasses.asdict(v),
         "provisions": [
             {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-             "label": p.label, "text": p.text}
+             "label": p.label, "text": p.text, "heading": p.heading}
             for p in ctx["provisions"]
         ],
     }  # fmt: skip
