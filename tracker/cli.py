@@ -168,7 +168,9 @@ def stdin_format(data: bytes, fmt: str) -> str:
 @click.option(
     "--format",
     "in_format",
-    type=click.Choice(INPUT_FORMATS),
+    # Checked by the library, not by click.Choice: a bad value is then the same one-line
+    # `error:` as any other unreadable input.
+    metavar="[" + "|".join(INPUT_FORMATS) + "]",
     default="auto",
     show_default=True,
     help="How to read FILE. auto: by its extension, else by its content; for stdin, PDF, "
@@ -281,7 +283,10 @@ def reparse_line(r: Any) -> str:
     would = "would be " if r.dry_run else ""
     readers = sorted({v.reader_after for v in r.reread})
     by = f" by {', '.join(readers)}" if readers else ""
-    links = "links changed" if r.links_changed else "links unchanged"
+    if not r.links_changed:
+        links = "links unchanged"
+    else:
+        links = "links would change" if r.dry_run else "links changed"
     return (
         f"{r.doc}: {len(r.reread)} of {r.versions} versions {would}read again{by}, "
         f"{r.provisions_changed} provisions {would}changed, {links}"
@@ -376,7 +381,8 @@ def show(
                 f.write(data)
         else:
             sys.stdout.flush()
-            click.get_binary_stream("stdout").write(data)
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
         return
     provisions = store.provisions(v.id)
     if want_json(fmt, as_json):

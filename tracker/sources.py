@@ -134,7 +134,8 @@ def resolve_format(
         fmt = readers.detect_format(data, name, media_type)
     fmt = {"txt": "text", "plain": "text", "md": "markdown", "htm": "html"}.get(fmt, fmt)
     if fmt not in readers.FORMATS:
-        raise InputError(f"{name}: unknown format {fmt!r} (one of: {', '.join(readers.FORMATS)})")
+        known = ", ".join(("auto", *readers.FORMATS))
+        raise InputError(f"{name}: unknown format {fmt!r} (one of: {known})")
     return fmt
 
 
@@ -166,7 +167,8 @@ def read_document(
         # A reader module that is not in this build, or one whose library is missing:
         # the same answer for the user, who can install or pick another format.
         module = f"{readers.__name__}.{fmt}"
-        missing = "" if exc.name in (None, module) else f" (needs the {exc.name} package)"
+        ours = (None, module, readers.__name__)  # `from . import html` names the package
+        missing = "" if exc.name in ours else f" (needs the {exc.name} package)"
         raise InputError(f"{name}: no reader for {fmt} in this build{missing}") from None
     except TypeError as exc:
         if options and "unexpected keyword argument" in str(exc):
