@@ -228,6 +228,8 @@ def test_upload_then_download_the_original(client, sample_db) -> None:
     page = client.get("/d/harbour/v/first").get_data(as_text=True)
     assert 'href="/d/harbour/v/first/source"' in page and "harbour-terms.txt" in page
 
+    shown = client.get("/api/d/harbour/v/first").get_json()
+    assert shown["format"] == "text" and shown["reader"].startswith("text/")
     got = client.get("/d/harbour/v/first/source")
     assert got.status_code == 200 and got.data == DRAFT
     assert got.mimetype == "text/plain"
@@ -269,3 +271,33 @@ def test_add_form_json_lists_the_formats(client) -> None:
     data = client.get("/add?format=json").get_json()
     assert data["formats"] == ["auto", "text", "markdown", "html", "docx", "pdf"]
     assert "format" in data["fields"]
+
+
+# --- export and import-export carry the original -------------------------------------------
+
+
+def test_export_carries_the_original_file(invoke, db, draft, tmp_path) -> None:
+    assert invoke("add", "harbour", draft).code == 0
+    data = json.loads(invoke("export", "harbour").stdout)
+    (version,) = data["versions"]
+    original = version["original"]
+    assert (original["format"], original["name"], original["size"]) == (
+        "text", "harbour-terms.txt", len(DRAFT),
+    )  # fmt: skip
+    dump = tmp_path / "harbour.json"
+    dump.write_text(json.dumps(data), encoding="utf-8")
+    assert invoke("import-export", dump, "--as", "copy").code == 0
+    assert invoke("show", "copy", "first", "--source").stdout.encode("utf-8") == DRAFT
+
+    # An export from before originals were kept: the text becomes the source.
+    del version["original"]
+    dump.write_text(json.dumps(data), encoding="utf-8")
+    assert invoke("import-export", dump, "--as", "older").code == 0
+    assert invoke("show", "older", "first", "--source").stdout == version["text"]
+
+    # A tampered original is refused, and nothing is stored.
+    version["original"] = {**original, "base64": original["base64"][:-8] + "AAAAAAA="}
+    dump.write_text(json.dumps(data), encoding="utf-8")
+    out = invoke("import-export", dump, "--as", "tampered")
+    one_line_error(out, "first", "does not match its sha256")
+    assert invoke("show", "tampered", "first").code == 1

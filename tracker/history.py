@@ -12,6 +12,8 @@ dataclass. Errors are :mod:`tracker.errors` exceptions carrying the bad value.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import sqlite3
 import time
@@ -25,7 +27,7 @@ from . import diff as diff_engine
 from .diff import Change, Diff, diff_provisions
 from .errors import Conflict, InputError, NotFound, QueryError, TrackerError
 from .provisions import Provision, normalise
-from .store import Store, Version
+from .store import Original, Store, Version
 from .termdiff import FIGURE_TYPES, Term, gist, tokens, word_ops
 from .termdiff import figures as figures_in
 
@@ -753,7 +755,33 @@ def _version_json(store: Store, v: Version) -> dict[str, Any]:
         "sha256": v.sha256,
         "text": full.text,
         "provisions": [_provision_json(p) for p in store.provisions(v.id)],
+        "original": _original_json(store, v),
     }
+
+
+def _original_json(store: Store, v: Version) -> dict[str, Any]:
+    """The version's original file, base64 (a third bigger than the file): an export
+    carries everything a reparse needs in the database it is imported into."""
+    o = store.source(v.id)
+    return {"format": o.format, "reader": o.reader, "media_type": o.media_type,
+            "name": o.name, "options": json.loads(o.options), "size": o.size,
+            "sha256": o.sha256, "base64": base64.b64encode(o.data).decode("ascii")}  # fmt: skip
+
+
+def _original_of(label: str, data: dict[str, Any] | None) -> Original | None:
+    """An export's ``original`` back as an :class:`Original` (None for an export made
+    before originals were kept: the version's text is then stored as its source)."""
+    if data is None:
+        return None
+    try:
+        raw = base64.b64decode(data["base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError(f"version {label!r}: original is not valid base64") from None
+    original = Original(raw, data["format"], data["reader"], data["media_type"], data["name"],
+                        json.dumps(data["options"], sort_keys=True))  # fmt: skip
+    if original.sha256 != data["sha256"]:
+        raise InputError(f"version {label!r}: original file does not match its sha256")
+    return original
 
 
 def _steps_json(store: Store, doc: str, versions: list[Version]) -> list[dict[str, Any]]:
@@ -829,7 +857,8 @@ def _insert_versions(store: Store, slug: str, versions: list[dict]) -> dict[str,
         row = {k: v[k] for k in ("label", "at", "at_text", "kind", "source", "notes")}
         row |= {"document": slug, "sha256": v["sha256"], "text": v["text"]}
         row["added_at"] = v["added_at"]
-        out[v["label"]] = store.insert_version(row, provisions)
+        original = _original_of(v["label"], v.get("original"))
+        out[v["label"]] = store.insert_version(row, provisions, original)
     return out
 
 

@@ -65,6 +65,7 @@ def version_context(doc: str, label: str) -> dict[str, Any]:
         "next": timeline[i + 1] if i + 1 < len(timeline) else None,
         "latest": timeline[-1],
         "original": store.source_info(version.id),
+        "reader": store.provisions_reader(version.id),
     }
 
 
@@ -74,6 +75,8 @@ def version_json(ctx: dict[str, Any]) -> dict[str, Any]:
     return {
         "doc": v.document,
         **dataclasses.asdict(v),
+        "format": ctx["original"]["format"],
+        "reader": ctx["reader"] or ctx["original"]["reader"],
         "provisions": [
             {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
              "label": p.label, "text": p.text, "heading": p.heading}
