@@ -95,10 +95,10 @@ def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentRepa
     reports: list[VersionReparse] = []
     pending = []
     for v in versions:
-        original = store.source(v.id)
         before = store.provisions_reader(v.id)
-        if not force and before and current_reader(original.format) == before:
-            continue
+        if not force and before and current_reader(store.source_info(v.id)["format"]) == before:
+            continue  # without reading (and decompressing) the bytes
+        original = store.source(v.id)
         name = f"{doc} {v.label}" + (f" ({original.name})" if original.name else "")
         source = read_document(
             original.data,
