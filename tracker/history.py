@@ -817,9 +817,9 @@ def change_json(c: LinkedChange) -> dict[str, Any]:
 
 
 def export(store: Store, doc: str) -> dict[str, Any]:
-    """The whole timeline of ``doc``: every version verbatim with its provisions, and every
-    step with its changes (provisions named by path). :func:`import_export` rebuilds the
-    same history from it, in this or another database."""
+    """The whole timeline of ``doc``: every version verbatim with its provisions and its
+    original file, and every step with its changes (provisions named by path).
+    :func:`import_export` rebuilds the same history from it, in this or another database."""
     d = store.document(doc)
     versions = store.versions(doc)
     ensure_links(store, doc, versions)
