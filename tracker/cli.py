@@ -16,7 +16,7 @@ import click
 
 from .errors import TrackerError
 from .provisions import VERSION_KINDS
-from .sources import DEFAULT_MAX_BYTES, read_bytes, read_path
+from .sources import DEFAULT_MAX_BYTES, read_document, read_path
 
 if TYPE_CHECKING:
     from .store import Store, Version
@@ -100,6 +100,12 @@ def _without_text(v: Version) -> dict[str, Any]:
     return row
 
 
+def provision_json(p: Any) -> dict[str, Any]:
+    """A stored provision as ``show --json`` lists it."""
+    return {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
+            "text": p.text, "heading": p.heading}  # fmt: skip
+
+
 def want_json(fmt: str, as_json: bool) -> bool:
     return as_json or fmt == "json"
 
@@ -130,6 +136,20 @@ def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
 
 # --- add / import ---------------------------------------------------------------------
 
+INPUT_FORMATS = ("auto", "text", "markdown", "html", "docx", "pdf")
+
+
+def stdin_format(data: bytes, fmt: str) -> str:
+    """The format of stdin: as given, or for ``auto`` what its first bytes prove (PDF,
+    DOCX, HTML), else plain text. Text is never guessed to be Markdown on stdin: with no
+    file name to go by, a pasted draft stays read exactly as it always was."""
+    if fmt != "auto":
+        return fmt
+    from .readers import sniff
+
+    found = sniff(data)
+    return found if found in ("pdf", "docx", "html") else "text"
+
 
 @cli.command()
 @click.argument("doc")
@@ -145,6 +165,23 @@ def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
 @click.option("--source", "url", help="Where the text came from (URL or reference).")
 @click.option("--notes", help="Free-text notes stored with the version.")
 @click.option("--tz", default="UTC", show_default=True, help="Zone for a time given without one.")
+@click.option(
+    "--format",
+    "in_format",
+    # Checked by the library, not by click.Choice: a bad value is then the same one-line
+    # `error:` as any other unreadable input.
+    metavar="[" + "|".join(INPUT_FORMATS) + "]",
+    default="auto",
+    show_default=True,
+    help="How to read FILE. auto: by its extension, else by its content; for stdin, PDF, "
+    "DOCX and HTML are recognised by their first bytes and anything else is plain text "
+    "(give --format markdown for Markdown).",
+)
+@click.option(
+    "--tracked-changes",
+    type=click.Choice(["accept", "original"]),
+    help="DOCX: read tracked changes as accepted (the reader's default) or the original.",
+)
 @pass_ctx
 def add(
     c: Context,
@@ -157,15 +194,22 @@ def add(
     url: str | None,
     notes: str | None,
     tz: str,
+    in_format: str,
+    tracked_changes: str | None,
 ) -> None:
-    """Store FILE (or - for stdin) as a new version of DOC."""
+    """Store FILE (or - for stdin) as a new version of DOC. The original bytes are kept
+    with it (`tracker show DOC LABEL --source`)."""
     from . import ingest
 
+    options = {"tracked": tracked_changes} if tracked_changes else {}
     if file == "-":
         data = sys.stdin.buffer.read(c.max_bytes + 1)
-        source = read_bytes(data, "<stdin>", c.max_bytes)
+        source = read_document(
+            data, "<stdin>", format=stdin_format(data, in_format), max_bytes=c.max_bytes,
+            **options,
+        )  # fmt: skip
     else:
-        source = read_path(file, c.max_bytes)
+        source = read_path(file, c.max_bytes, format=in_format, **options)
     result = ingest.add_version(
         c.store, doc, source, at=at, label=label, title=title, kind=kind, url=url,
         notes=notes, tz=tz,
@@ -189,6 +233,64 @@ def import_(c: Context, directory: str) -> None:
         v = a.version
         click.echo(f"{v.document} {v.label} {v.at} {v.n_provisions} provisions")
     click.echo(f"imported {len(result.added)} versions, {len(result.skipped)} already stored")
+
+
+@cli.command()
+@click.argument("doc", required=False)
+@click.option("--all", "every", is_flag=True, help="Every document.")
+@click.option("--force", is_flag=True, help="Read again even when the reader is unchanged.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@format_option("text", "json")
+@pass_ctx
+def reparse(
+    c: Context, doc: str | None, every: bool, force: bool, dry_run: bool, fmt: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Read DOC's stored original files again with this build's readers and rebuild its
+    provisions and links (after a reader improved). Versions whose provisions were built
+    by the current reader for their format are skipped unless --force. One transaction
+    per document; stored versions and their original files are never changed."""
+    from .reparse import reparse as reparse_doc
+    from .reparse import reparse_all
+
+    if every == bool(doc):
+        raise click.UsageError("give DOC or --all")
+    results = (
+        reparse_all(c.store, force=force, dry_run=dry_run)
+        if every
+        else iter([reparse_doc(c.store, doc or "", force=force, dry_run=dry_run)])
+    )
+    if want_json(fmt, as_json):
+        emit_json({"dry_run": dry_run, "force": force,
+                   "documents": [reparse_json(r) for r in results]})  # fmt: skip
+        return
+    for r in results:
+        click.echo(reparse_line(r))
+
+
+def reparse_json(r: Any) -> dict[str, Any]:
+    return {
+        "doc": r.doc,
+        "versions": r.versions,
+        "reread": len(r.reread),
+        "provisions_changed": r.provisions_changed,
+        "links_changed": r.links_changed,
+        "changes": [asdict(v) for v in r.reread],
+    }
+
+
+def reparse_line(r: Any) -> str:
+    would = "would be " if r.dry_run else ""
+    readers = sorted({v.reader_after for v in r.reread})
+    by = f" by {', '.join(readers)}" if readers else ""
+    if not r.links_changed:
+        links = "links unchanged"
+    else:
+        links = "links would change" if r.dry_run else "links changed"
+    return (
+        f"{r.doc}: {len(r.reread)} of {r.versions} versions {would}read again{by}, "
+        f"{r.provisions_changed} provisions {would}changed, {links}"
+    )
 
 
 # --- list / show ----------------------------------------------------------------------
@@ -245,29 +347,53 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
 @click.argument("doc")
 @click.argument("label")
 @click.option("--provisions", "show_provisions", is_flag=True, help="List the provisions.")
+@click.option(
+    "--source",
+    "original",
+    is_flag=True,
+    help="Write the original bytes the version was read from (a PDF, DOCX...) to stdout.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="With --source: write to this file instead of stdout.",
+)
 @click.option("--tz", help="Show times in this zone (default UTC).")
 @format_option("text", "json")
 @pass_ctx
 def show(
-    c: Context, doc: str, label: str, show_provisions: bool, tz: str | None, fmt: str,
-    as_json: bool,
+    c: Context, doc: str, label: str, show_provisions: bool, original: bool, output: str | None,
+    tz: str | None, fmt: str, as_json: bool,
 ) -> None:  # fmt: skip
-    """Show version LABEL of DOC: its metadata and full text (or its provisions)."""
+    """Show version LABEL of DOC: its metadata and full text (or its provisions, or with
+    --source the original file)."""
     from . import dates
 
     store = c.store
-    v = store.version(doc, label, with_text=True)
+    if output and not original:
+        raise click.UsageError("-o/--output goes with --source")
+    v = store.version(doc, label, with_text=not original)
+    if original:
+        data = store.source(v.id).data
+        if output:
+            with open(output, "wb") as f:
+                f.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return
     provisions = store.provisions(v.id)
     if want_json(fmt, as_json):
+        info = store.source_info(v.id)
         emit_json(
             {
                 "doc": doc,
                 **asdict(v),
-                "provisions": [
-                    {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-                     "text": p.text}
-                    for p in provisions
-                ],
+                "format": info["format"],
+                "reader": store.provisions_reader(v.id) or info["reader"],
+                "provisions": [provision_json(p) for p in provisions],
             }
         )  # fmt: skip
         return

@@ -132,7 +132,7 @@ def history_text(lin: Lineage) -> str:
 
 
 def _ref_json(r: Any) -> dict[str, Any]:
-    return {"path": r.path, "number": r.number, "text": r.text}
+    return {"path": r.path, "number": r.number, "text": r.text, "heading": r.heading}
 
 
 def history_json(lin: Lineage) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diff import Diff, diff_provisions
-from .provisions import detect_kind, split
-from .sources import DEFAULT_MAX_BYTES, read_path
+from .sources import DEFAULT_MAX_BYTES, kind_of, provisions_of, read_path
 
 if TYPE_CHECKING:
     from .store import Store
@@ -72,12 +71,13 @@ def compare_files(
     kind: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Comparison:
-    """Compare two files without storing them (front matter is read and set aside)."""
+    """Compare two files without storing them, each read by its format (extension, else
+    content), as ``tracker add`` reads it; front matter is read and set aside."""
     sides = []
     provisions = []
     for path in (old_path, new_path):
         source = read_path(path, max_bytes)
-        k = kind or source.meta.get("kind") or detect_kind(source.text)
+        k = kind or source.meta.get("kind") or kind_of(source)
         sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
-        provisions.append(split(source.text, "plan" if k == "plan" else "reporting"))
+        provisions.append(provisions_of(source, k))
     return Comparison(sides[0], sides[1], diff_provisions(provisions[0], provisions[1]))

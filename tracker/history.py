@@ -12,6 +12,8 @@ dataclass. Errors are :mod:`tracker.errors` exceptions carrying the bad value.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import sqlite3
 import time
@@ -25,7 +27,7 @@ from . import diff as diff_engine
 from .diff import Change, Diff, diff_provisions
 from .errors import Conflict, InputError, NotFound, QueryError, TrackerError
 from .provisions import Provision, label_of, normalise
-from .store import Store, Version
+from .store import Original, Store, Version
 from .termdiff import FIGURE_TYPES, Term, gist, tokens, word_ops
 from .termdiff import figures as figures_in
 
@@ -179,6 +181,7 @@ class Ref:
     path: str
     number: str
     text: str
+    heading: str = ""
 
     @property
     def label(self) -> str:
@@ -301,7 +304,7 @@ def _change(rows: list[dict], refs: dict[int, Ref]) -> LinkedChange:
 def _refs(store: Store, ids: Iterable[int]) -> dict[int, Ref]:
     rows = store.provision_rows(ids)
     ordered = sorted(rows.values(), key=lambda r: (r["version"], r["ordinal"]))
-    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"]) for r in ordered}
+    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"], r["heading"]) for r in ordered}
 
 
 def _collect(
@@ -505,7 +508,7 @@ def figures(store: Store, doc: str) -> list[Figure]:
     ids |= {ends.get(i, i) for i in ids if i is not None}
     ids.discard(None)
     prow = store.provision_rows(ids)
-    refs = {i: Ref(i, r["path"], r["number"], r["text"]) for i, r in prow.items()}
+    refs = {i: Ref(i, r["path"], r["number"], r["text"], r["heading"]) for i, r in prow.items()}
     out = []
     for change in wanted:
         terms = _typed_terms(change, refs)
@@ -734,7 +737,7 @@ EXPORT_VERSION = 1
 
 def _provision_json(p: Provision) -> dict[str, Any]:
     return {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-            "text": p.text}  # fmt: skip
+            "text": p.text, "heading": p.heading}  # fmt: skip
 
 
 def _version_json(store: Store, v: Version) -> dict[str, Any]:
@@ -750,7 +753,33 @@ def _version_json(store: Store, v: Version) -> dict[str, Any]:
         "sha256": v.sha256,
         "text": full.text,
         "provisions": [_provision_json(p) for p in store.provisions(v.id)],
+        "original": _original_json(store, v),
     }
+
+
+def _original_json(store: Store, v: Version) -> dict[str, Any]:
+    """The version's original file, base64 (a third bigger than the file): an export
+    carries everything a reparse needs in the database it is imported into."""
+    o = store.source(v.id)
+    return {"format": o.format, "reader": o.reader, "media_type": o.media_type,
+            "name": o.name, "options": json.loads(o.options), "size": o.size,
+            "sha256": o.sha256, "base64": base64.b64encode(o.data).decode("ascii")}  # fmt: skip
+
+
+def _original_of(label: str, data: dict[str, Any] | None) -> Original | None:
+    """An export's ``original`` back as an :class:`Original` (None for an export made
+    before originals were kept: the version's text is then stored as its source)."""
+    if data is None:
+        return None
+    try:
+        raw = base64.b64decode(data["base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError(f"version {label!r}: original is not valid base64") from None
+    original = Original(raw, data["format"], data["reader"], data["media_type"], data["name"],
+                        json.dumps(data["options"], sort_keys=True))  # fmt: skip
+    if original.sha256 != data["sha256"]:
+        raise InputError(f"version {label!r}: original file does not match its sha256")
+    return original
 
 
 def _steps_json(store: Store, doc: str, versions: list[Version]) -> list[dict[str, Any]]:
@@ -776,8 +805,8 @@ def _steps_json(store: Store, doc: str, versions: list[Version]) -> list[dict[st
 def change_json(c: LinkedChange) -> dict[str, Any]:
     return {
         "kind": c.kind,
-        "old": [{"path": p.path, "number": p.number} for p in c.old],
-        "new": [{"path": p.path, "number": p.number} for p in c.new],
+        "old": [{"path": p.path, "number": p.number, "heading": p.heading} for p in c.old],
+        "new": [{"path": p.path, "number": p.number, "heading": p.heading} for p in c.new],
         "renumbered": c.renumbered,
         "moved": c.moved,
         "similarity": c.similarity,
@@ -786,9 +815,9 @@ def change_json(c: LinkedChange) -> dict[str, Any]:
 
 
 def export(store: Store, doc: str) -> dict[str, Any]:
-    """The whole timeline of ``doc``: every version verbatim with its provisions, and every
-    step with its changes (provisions named by path). :func:`import_export` rebuilds the
-    same history from it, in this or another database."""
+    """The whole timeline of ``doc``: every version verbatim with its provisions and its
+    original file, and every step with its changes (provisions named by path).
+    :func:`import_export` rebuilds the same history from it, in this or another database."""
     d = store.document(doc)
     versions = store.versions(doc)
     ensure_links(store, doc, versions)
@@ -820,13 +849,14 @@ def _insert_versions(store: Store, slug: str, versions: list[dict]) -> dict[str,
             raise InputError(f"version {v['label']!r}: text does not match its sha256")
         provisions = [
             Provision(i, p["number"], p["path"], p["marker"], p["depth"], p["text"],
-                      normalise(p["text"]))
+                      normalise(p["text"]), p.get("heading", ""))
             for i, p in enumerate(v["provisions"])
         ]  # fmt: skip
         row = {k: v[k] for k in ("label", "at", "at_text", "kind", "source", "notes")}
         row |= {"document": slug, "sha256": v["sha256"], "text": v["text"]}
         row["added_at"] = v["added_at"]
-        out[v["label"]] = store.insert_version(row, provisions)
+        original = _original_of(v["label"], v.get("original"))
+        out[v["label"]] = store.insert_version(row, provisions, original)
     return out
 
 

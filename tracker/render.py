@@ -55,7 +55,8 @@ def _side_json(side: Side) -> dict[str, Any]:
 
 
 def _provision_json(p: Provision) -> dict[str, Any]:
-    return {"number": p.number, "path": p.path, "label": p.label, "text": p.text}
+    return {"number": p.number, "path": p.path, "label": p.label, "text": p.text,
+            "heading": p.heading}  # fmt: skip
 
 
 def change_json(c: Change) -> dict[str, Any]:

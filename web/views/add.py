@@ -10,7 +10,8 @@ from werkzeug.datastructures import FileStorage
 
 from tracker import ingest
 from tracker.errors import InputError, TrackerError
-from tracker.sources import Source, read_bytes
+from tracker.readers import MEDIA_TYPES, sniff
+from tracker.sources import Source, read_document
 
 from ..db import get_db
 from ..present import jsonable, wants_json
@@ -18,22 +19,45 @@ from ..present import jsonable, wants_json
 bp = Blueprint("add", __name__)
 
 NEW = "__new__"
-FIELDS = ("doc", "new_doc", "title", "label", "date", "tz", "kind", "source", "notes", "text")
+FIELDS = (
+    "doc", "new_doc", "title", "label", "date", "tz", "kind", "source", "notes", "text", "format",
+)  # fmt: skip
+# What the format select offers: an uploaded file may be any of them; pasted text is text
+# or Markdown (the others are files, not something one pastes).
+FORMATS = ("auto", "text", "markdown", "html", "docx", "pdf")
+PASTE_FORMATS = ("auto", "text", "markdown")
 
 
 def read_source(form: dict[str, str], upload: FileStorage | None) -> Source:
-    """The pasted text or the uploaded file, read exactly as the CLI reads a file."""
+    """The pasted text or the uploaded file, read exactly as the CLI reads a file: the
+    format chosen, else (``auto``) the file's extension, then its content."""
     limit = int(current_app.config["MAX_BYTES"])
     has_file = upload is not None and bool(upload.filename)
     has_text = bool(form["text"].strip())
+    fmt = form.get("format") or "auto"
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     if has_file and has_text:
         raise InputError("give either pasted text or a file, not both")
     if has_file:
         assert upload is not None
         data = upload.read(limit + 1)
-        return read_bytes(data, upload.filename or "upload", limit)
+        # The browser's media type only when it names a format (it often says
+        # application/octet-stream); the extension is tried first anyway.
+        media_type = upload.mimetype if upload.mimetype in MEDIA_TYPES else None
+        return read_document(
+            data, upload.filename or "upload", format=fmt, media_type=media_type, max_bytes=limit
+        )
     if has_text:
-        return read_bytes(form["text"].encode("utf-8"), "pasted text", limit)
+        if fmt not in PASTE_FORMATS:
+            raise InputError(
+                f"pasted text is read as text or Markdown, not {fmt}: upload a {fmt} file instead"
+            )
+        data = form["text"].encode("utf-8")
+        if fmt == "auto":
+            # Text unless it plainly uses Markdown's block syntax.
+            fmt = "markdown" if sniff(data) == "markdown" else "text"
+        return read_document(data, "pasted text", format=fmt, max_bytes=limit)
     raise InputError("paste the text of the version, or choose a file to upload")
 
 
@@ -45,6 +69,7 @@ def form_context(form: dict[str, str], error: str | None = None) -> dict[str, An
         "error": error,
         "NEW": NEW,
         "max_bytes": int(current_app.config["MAX_BYTES"]),
+        "formats": FORMATS,
     }
 
 
@@ -56,12 +81,14 @@ def add_form() -> ResponseReturnValue:
     known = {d.slug for d in documents}
     form["doc"] = wanted if wanted in known else (documents[0].slug if documents else NEW)
     form["tz"] = "UTC"
+    form["format"] = "auto"
     ctx = form_context(form)
     if wants_json():
         return {
             "documents": [d.slug for d in documents],
             "kinds": list(ingest.VERSION_KINDS),
             "max_bytes": ctx["max_bytes"],
+            "formats": list(FORMATS),
             "fields": list(FIELDS) + ["file"],
         }
     return render_template("add.html", **ctx)

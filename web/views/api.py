@@ -25,6 +25,7 @@ def index() -> ResponseReturnValue:
             "document": "/api/d/<doc>",
             "versions": "/api/d/<doc>/versions",
             "version": "/api/d/<doc>/v/<label>",
+            "source": "/d/<doc>/v/<label>/source",
             "diff": "/api/d/<doc>/diff/<from>..<to>",
             "provision": "/api/d/<doc>/p/<path>?at=<label>",
             "figures": "/api/d/<doc>/figures",

@@ -5,9 +5,10 @@ it as HTML or, for ``?format=json``, as JSON (see :mod:`web.views.api`)."""
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker import history
@@ -63,6 +64,8 @@ def version_context(doc: str, label: str) -> dict[str, Any]:
         "previous": timeline[i - 1] if i > 0 else None,
         "next": timeline[i + 1] if i + 1 < len(timeline) else None,
         "latest": timeline[-1],
+        "original": store.source_info(version.id),
+        "reader": store.provisions_reader(version.id),
     }
 
 
@@ -72,9 +75,11 @@ def version_json(ctx: dict[str, Any]) -> dict[str, Any]:
     return {
         "doc": v.document,
         **dataclasses.asdict(v),
+        "format": ctx["original"]["format"],
+        "reader": ctx["reader"] or ctx["original"]["reader"],
         "provisions": [
             {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-             "label": p.label, "text": p.text}
+             "label": p.label, "text": p.text, "heading": p.heading}
             for p in ctx["provisions"]
         ],
     }  # fmt: skip
@@ -185,6 +190,29 @@ def document(doc: str) -> ResponseReturnValue:
 def version(doc: str, label: str) -> ResponseReturnValue:
     ctx = version_context(doc, label)
     return respond("version.html", ctx, version_json(ctx))
+
+
+# A download name for a source stored without its file name (stdin, pasted, migrated).
+EXTENSION = {"text": ".txt", "markdown": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
+
+
+@bp.get("/d/<doc>/v/<label>/source")
+def source(doc: str, label: str) -> Response:
+    """The original file a version was read from, as a download (never rendered: an
+    uploaded HTML page is not served as a page of this site)."""
+    store = get_db()
+    version = store.version(doc, label)
+    original = store.source(version.id)
+    name = original.name or f"{doc}-{label}{EXTENSION.get(original.format, '')}"
+    response = send_file(
+        io.BytesIO(original.data),
+        mimetype=original.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=name,
+        etag=original.sha256,
+        max_age=0,
+    )
+    return response
 
 
 @bp.get("/d/<doc>/p/<path:path>")
