@@ -9,15 +9,12 @@ was read from, so they are stored beside the version and can be read again
 
 from __future__ import annotations
 
-import codecs
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .errors import InputError, TooLarge
+from .readers.base import front_matter
 
 if TYPE_CHECKING:
     from .provisions import Provision
@@ -60,55 +57,11 @@ class Source:
     options: dict[str, str] = field(default_factory=dict)
 
 
-def decode(data: bytes, name: str = "<input>") -> str:
-    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with a BOM; else an error
-    saying what was tried. NUL bytes in a non-UTF-16 file mean a binary file."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}: has a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})"
-            ) from None
-    if b"\x00" in data:
-        raise InputError(f"{name}: looks like a binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "tried UTF-8, UTF-8 with BOM and UTF-16 with BOM - convert the file to UTF-8"
-        ) from None
-
-
-def _meta_value(value: object) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def parse_text(text: str, name: str = "<text>") -> Source:
-    """Split optional YAML front matter (between ``---`` lines at the very top) from the body."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta: dict[str, str] = {}
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end == -1:
-            raise InputError(f"{name}: front matter opened with '---' but never closed")
-        close = text.find("\n", end + 4)
-        header, text = text[4:end], ("" if close == -1 else text[close + 1 :])
-        try:
-            loaded = yaml.safe_load(header) or {}
-        except (yaml.YAMLError, ValueError) as exc:  # ValueError: date: 2025-13-45
-            raise InputError(f"{name}: bad front matter: {exc}".splitlines()[0]) from None
-        if not isinstance(loaded, dict):
-            raise InputError(f"{name}: front matter must be 'key: value' lines")
-        meta = {str(k).lower(): _meta_value(v) for k, v in loaded.items() if v is not None}
-    if not text.strip():
-        raise InputError(
-            f"{name}: is empty (no text after the front matter)" if meta else f"{name}: is empty"
-        )
-    return Source(text=text.strip("\n"), meta=meta, name=name)
+    """A Source from text: optional YAML front matter (between ``---`` lines at the very
+    top) split from the body."""
+    body, meta = front_matter(text, name)
+    return Source(text=body, meta=meta, name=name)
 
 
 def _check_size(data: bytes, name: str, max_bytes: int) -> None:

@@ -28,8 +28,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..sources import decode, parse_text
-from . import Block, Reading
+from .base import Block, Reading, decode, front_matter
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -260,12 +259,12 @@ def _item(blocks: list[Block], lists: list[_List], text: str) -> None:
 
 
 def read(data: bytes, name: str = "<input>") -> Reading:
-    source = parse_text(decode(data, name), name)
+    body, meta = front_matter(decode(data, name), name)
     return Reading(
-        blocks=tuple(markdown_blocks(source.text)),
-        text=source.text,
+        blocks=tuple(markdown_blocks(body)),
+        text=body,
         format="markdown",
         reader=READER,
-        meta=source.meta,
+        meta=meta,
         name=name,
     )
