@@ -374,6 +374,84 @@ def print_hard(rows, cap: float) -> None:
         )
 
 
+# --- stored diffs and bulk relinking --------------------------------------------------------
+
+
+def stored_cases(tmp: str, repeat: int, tracker: list[str], n: int = 5000, docs: int = 12):
+    """Rows: reading a stored diff (cached vs recomputed), and relink throughput."""
+    from tracker.compare import compare
+    from tracker.ingest import add_version
+    from tracker.sources import parse_text
+    from tracker.store import Store
+    from web import create_app
+
+    rows = []
+    db = Path(tmp, "stored.db")
+    old, new, _, _ = make_pair(n)
+    with Store(db) as store:
+        for label, text, at in (("a", old, "2025-01-01"), ("b", new, "2025-02-01")):
+            add_version(store, "plan", parse_text(text), at=at, label=label, kind="plan")
+    cmd = [*tracker, "--db", str(db), "diff", "plan", "a", "b", "--json"]
+
+    def dropped() -> None:
+        with Store(db) as store, store.transaction():
+            store.drop_diff_cache("plan")
+
+    cached, _ = _cmd_time(cmd, repeat)
+    recomputed = statistics.median(
+        (dropped(), _run(cmd)[0])[1] for _ in range(repeat)
+    )  # each run computes, then caches
+    rows.append((f"`tracker diff plan a b --json`, {n:,} provisions", cached, recomputed))
+    with Store(db) as store:
+        cached = _time(lambda: compare(store, "plan", "a", "b"), repeat)
+    recomputed = statistics.median(
+        (dropped(), _time(lambda: compare(Store(db), "plan", "a", "b"), 1))[1]
+        for _ in range(repeat)
+    )
+    rows.append(("compare() in process (load or compute the Diff)", cached, recomputed))
+    client = create_app({"DATABASE": str(db)}).test_client()
+    pages = (
+        ("web diff page (HTML)", "/d/plan/diff/a..b"),
+        ("web diff page (?format=json)", "/d/plan/diff/a..b?format=json"),
+    )
+    for what, url in pages:
+        cached = _time(lambda url=url: client.get(url), repeat)
+        recomputed = statistics.median(
+            (dropped(), _time(lambda url=url: client.get(url), 1))[1] for _ in range(repeat)
+        )
+        rows.append((what, cached, recomputed))
+
+    # Relink throughput: wall time here, since using more cores is the point.
+    bulk = Path(tmp, "bulk.db")
+    with Store(bulk) as store:
+        for k in range(docs):
+            a, b, _, _ = make_pair(1000, seed=100 + k)
+            for label, text, at in (("a", a, "2025-01-01"), ("b", b, "2025-02-01")):
+                add_version(store, f"d{k}", parse_text(text), at=at, label=label, kind="plan")
+    throughput = []
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [*tracker, "--db", str(bulk), "relink", "--all", "--jobs", str(jobs)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        wall = time.perf_counter() - t0
+        throughput.append((jobs, wall, docs / wall))
+    return rows, throughput
+
+
+def print_stored(rows, throughput, repeat: int) -> None:
+    print("\n| stored diff | cached | recomputed (cache dropped) | speed-up |")
+    print("|---|---:|---:|---:|")
+    for what, cached, recomputed in rows:
+        print(f"| {what} | {cached:.3f} s | {recomputed:.3f} s | {recomputed / cached:.0f}× |")
+    print(f"\nCPU seconds, median of {repeat}.")
+    print("\n| `tracker relink --all` (12 documents, 1,000-provision pairs) | wall | pairs/s |")
+    print("|---|---:|---:|")
+    for jobs, wall, rate in throughput:
+        print(f"| --jobs {jobs} | {wall:.2f} s | {rate:.1f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100,1000,5000")
@@ -381,9 +459,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--hard-repeat", type=int, default=3, help="runs of each hard case")
     ap.add_argument("--big", default="50000,100000", help="typical sizes run as hard cases")
-    ap.add_argument("--only", choices=["typical", "hard"], help="run one table only")
+    ap.add_argument("--only", choices=["typical", "hard", "stored"], help="one table only")
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")] if args.only != "hard" else []
+    sizes = [int(s) for s in args.sizes.split(",")] if args.only in (None, "typical") else []
     tracker_cmd = [
         shutil.which("tracker") or str(Path(sys.executable).parent / "tracker"),
         "--max-bytes",
@@ -423,9 +501,12 @@ def main() -> None:
             )  # fmt: skip
             print(f"done {n}", file=sys.stderr)
         hard = []
-        if args.only != "typical":
+        if args.only in (None, "hard"):
             big = [int(s) for s in args.big.split(",") if s]
             hard = hard_cases(tmp, args.hard_repeat, tracker_cmd, git, big)
+        stored = None
+        if args.only in (None, "stored"):
+            stored = stored_cases(tmp, args.repeat, tracker_cmd)
 
     cap = args.timeout
     if rows:
@@ -436,6 +517,8 @@ def main() -> None:
             f"\nmedian of {args.hard_repeat}; the command writes JSON to /dev/null; peak RSS "
             "is the command's (getrusage of the child)."
         )
+    if stored:
+        print_stored(*stored, args.repeat)
 
 
 def print_typical(rows: list, repeat: int, cap: float) -> None:

@@ -377,13 +377,15 @@ class Store:
         return Version(**rows[0]) if rows else None
 
     def provisions(self, version_id: int) -> list[Provision]:
-        rows = self.db.query(
+        # Rows as tuples, straight into Provision: a dict per row first (db.query) was
+        # more than half of reading a cached 5,000-provision diff.
+        rows = self.db.execute(
             "SELECT p.ordinal, p.number, p.path, p.marker, p.depth, t.text, t.norm "
             "FROM provisions p JOIN texts t ON t.id = p.text_id "
             "WHERE p.version = ? ORDER BY p.ordinal",
             [version_id],
         )
-        return [Provision(**r) for r in rows]
+        return [Provision(*r) for r in rows.fetchall()]
 
     def labels(self, slug: str) -> set[str]:
         return {
