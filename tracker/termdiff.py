@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import LCSseq
@@ -144,11 +145,7 @@ def _diff_units(ta: list[str], tb: list[str], fast: bool = False) -> list[Op]:
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
     ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
     if fast:
-        diffs = [
-            (_LCS_OPS[o.tag], cb[o.dest_start : o.dest_end] if o.tag == "insert"
-             else ca[o.src_start : o.src_end])
-            for o in LCSseq.opcodes(ca, cb)
-        ]  # fmt: skip
+        diffs = _joined(LCSseq.opcodes(ca, cb), ca, cb, table(" ") if " " in vocab else "")
     else:
         diffs = _DMP.diff_main(ca, cb, False)
     # Semantic cleanup in unit space merges a run of small edits separated by single
@@ -173,7 +170,42 @@ def _diff_units(ta: list[str], tb: list[str], fast: bool = False) -> list[Op]:
     return out
 
 
-_LCS_OPS = {"equal": 0, "delete": -1, "insert": 1}
+def _joined(opcodes: Any, ca: str, cb: str, space: str) -> list[tuple[int, str]]:
+    """diff-match-patch runs from rapidfuzz opcodes, with each single space left equal
+    between two changes folded into them (as the semantic clean-up would do: a one-unit
+    equality is never longer than the edits around it), in one pass. Heavily reworded
+    pairs come out of the LCS as dozens of runs split by spaces, and the clean-up's time
+    grows with the number of runs."""
+    out: list[tuple[int, str]] = []
+    dels: list[str] = []
+    ins: list[str] = []
+    ops = list(opcodes)
+    last = len(ops) - 1
+    for k, o in enumerate(ops):
+        tag = o.tag
+        if tag == "delete":
+            dels.append(ca[o.src_start : o.src_end])
+        elif tag == "insert":
+            ins.append(cb[o.dest_start : o.dest_end])
+        else:
+            text = ca[o.src_start : o.src_end]
+            if text == space and (dels or ins) and k < last:
+                dels.append(text)
+                ins.append(text)
+                continue
+            if dels:
+                out.append((-1, "".join(dels)))
+            if ins:
+                out.append((1, "".join(ins)))
+            dels, ins = [], []
+            out.append((0, text))
+    if dels:
+        out.append((-1, "".join(dels)))
+    if ins:
+        out.append((1, "".join(ins)))
+    return out
+
+
 _LCS_TAGS = {"equal": "=", "delete": "-", "insert": "+"}
 _GAP_CELLS = 400  # a gap between anchors this small (tokens x tokens) skips the clean-up
 
