@@ -301,3 +301,45 @@ def test_figures_cli_formats(samples: Path, script) -> None:
 def test_lookup_errors_are_library_errors(store: Store) -> None:
     with pytest.raises(NotFound, match="'x9'"):
         history.lineage(store, "plan", "x9")
+
+
+# --- relink in bulk, on several processes ---------------------------------------------------
+
+
+def test_relink_all_with_jobs_equals_one_job(tmp_path: Path, script) -> None:
+    db = tmp_path / "bulk.db"
+    with Store(db) as s:
+        for label in ("v1", "v2", "v3", "v4"):
+            add(s, label)
+            add(s, label, doc="copy")
+    dumps = []
+    for jobs in ("1", "2"):
+        out = script("--db", db, "relink", "--all", "--jobs", jobs, use_db=False)
+        assert out.code == 0, out.stderr
+        assert "plan: 3 steps linked" in out.stdout and "copy: 3 steps linked" in out.stdout
+        assert "2 documents, 6 steps" in out.stderr
+        assert "\r" not in out.stderr  # no progress bar into a pipe
+        con = sqlite3.connect(db)
+        dumps.append(
+            [
+                con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                for t in ("steps", "links", "diff_cache")
+            ]
+        )
+        con.close()
+    assert dumps[0] == dumps[1] and dumps[0][2]
+
+
+def test_relink_needs_a_doc_or_all(invoke, db: Path) -> None:
+    build(db).close()
+    assert invoke("relink").code == 2
+    assert invoke("relink", "plan", "--all").code == 2
+    assert invoke("relink", "nope").code == 1
+
+
+def test_map_pairs_keeps_order_on_processes() -> None:
+    from tracker.parallel import map_pairs
+
+    items = list(range(20))
+    assert list(map_pairs(abs, [-x for x in items], jobs=2)) == items
+    assert list(map_pairs(abs, [-x for x in items], jobs=1)) == items

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -428,10 +429,11 @@ def show(
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--changes-only", is_flag=True, help="Hide unchanged provisions.")
 @click.option("--kind", type=click.Choice(["plan", "reporting"]), help="With --files: force kind.")
+@click.option("--pretty", is_flag=True, help="Indented JSON (default: compact, one line).")
 @pass_ctx
 def diff(
     c: Context, args: tuple[str, ...], files: bool, fmt: str, as_json: bool, changes_only: bool,
-    kind: str | None,
+    kind: str | None, pretty: bool,
 ) -> None:  # fmt: skip
     """Provision-level diff of two versions of DOC (labels, or DOC:LABEL for another
     document), or of two files with --files."""
@@ -446,14 +448,31 @@ def diff(
             raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
         cmp = compare.compare(c.store, *args)
     fmt = "json" if as_json else fmt
-    if fmt == "json":
+    # JSON and text are written as they are produced, piece by piece, never as one string.
+    if fmt == "json" and pretty:
         emit_json(render.diff_json(cmp))
+    elif fmt == "json":
+        stream(render.iter_diff_json(cmp))
     elif fmt == "markdown":
         click.echo(render.diff_markdown(cmp, changes_only=changes_only))
     elif fmt == "html":
         click.echo(render.diff_html(cmp, changes_only=changes_only))
     else:
-        click.echo(render.diff_text(cmp, changes_only=changes_only))
+        stream(line + "\n" for line in render.iter_diff_text(cmp, changes_only=changes_only))
+
+
+def stream(pieces: Iterable[str]) -> None:
+    """Write text pieces to stdout as they come, in batches of ~64 kB (click.echo strips
+    colour codes when stdout is not a terminal)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    click.echo("".join(batch), nl=False)
 
 
 # --- serve ---------------------------------------------------------------------------

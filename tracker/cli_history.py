@@ -510,13 +510,37 @@ def import_export(c: Context, file: Any, slug: str | None, recompute: bool) -> N
 
 
 @cli.command()
-@click.argument("doc")
+@click.argument("doc", required=False)
+@click.option("--all", "every", is_flag=True, help="Every document.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes diffing in parallel (default: the number of cores).",
+)
 @pass_ctx
-def relink(c: Context, doc: str) -> None:
+def relink(c: Context, doc: str | None, every: bool, jobs: int | None) -> None:
     """Rebuild DOC's stored links between consecutive versions (e.g. after the diff engine
-    improved). Runs in one transaction."""
-    from .history import ENGINE
-    from .history import relink as relink_doc
+    improved), or every document's with --all. The pairs are diffed on all cores; the
+    links are written in one transaction."""
+    import time
 
-    n = relink_doc(c.store, doc)
-    click.echo(f"{doc}: {n} steps linked ({ENGINE})")
+    from .history import ENGINE, relink_many
+    from .parallel import default_jobs
+
+    if every == bool(doc):
+        raise click.UsageError("give a DOC or --all (not both)")
+    docs = [d.slug for d in c.store.documents()] if every else [c.store.document(doc).slug]
+    jobs = jobs or default_jobs()
+    started = time.perf_counter()
+    counts = relink_many(c.store, docs, jobs, progress=True)
+    seconds = time.perf_counter() - started
+    for name, n in counts.items():
+        click.echo(f"{name}: {n} steps linked ({ENGINE})")
+    if every:
+        total = sum(counts.values())
+        rate = total / seconds if seconds else 0.0
+        click.echo(
+            f"{len(counts)} documents, {total} steps in {seconds:.1f} s "
+            f"({rate:.1f} steps/s, {jobs} jobs)",
+            err=True,
+        )

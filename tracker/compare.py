@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diff import Diff, diff_provisions
+from .diff import ENGINE, Diff, diff_provisions, pack, unpack
 from .sources import DEFAULT_MAX_BYTES, kind_of, provisions_of, read_path
 
 if TYPE_CHECKING:
@@ -59,10 +59,24 @@ def compare(
     new_doc, new_label = parse_ref(to_label, to_doc or doc)
     old = store.version(old_doc, old_label)
     new = store.version(new_doc, new_label)
-    diff = diff_provisions(store.provisions(old.id), store.provisions(new.id))
     return Comparison(
-        Side(old_doc, old.label, old.at, old.kind), Side(new_doc, new.label, new.at, new.kind), diff
+        Side(old_doc, old.label, old.at, old.kind),
+        Side(new_doc, new.label, new.at, new.kind),
+        stored_diff(store, old.id, new.id),
     )
+
+
+def stored_diff(store: Store, old_id: int, new_id: int) -> Diff:
+    """The diff of two stored versions: from the cache when this engine stored it (every
+    consecutive pair is stored when linked), else computed and then cached if the
+    database takes the write at once (never failing the read)."""
+    old, new = store.provisions(old_id), store.provisions(new_id)
+    data = store.cached_diff(old_id, new_id, ENGINE)
+    diff = unpack(data, old, new) if data is not None else None
+    if diff is None:
+        diff = diff_provisions(old, new)
+        store.try_put_diff(old_id, new_id, ENGINE, pack(diff))
+    return diff
 
 
 def compare_files(

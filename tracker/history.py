@@ -32,7 +32,7 @@ from .termdiff import FIGURE_TYPES, Term, gist, tokens, word_ops
 from .termdiff import figures as figures_in
 
 # Which engine built a step's links; `tracker relink` rebuilds them after it changes.
-ENGINE = f"tracker.diff/{getattr(diff_engine, 'ENGINE_VERSION', '1')}"
+ENGINE = diff_engine.ENGINE
 
 
 # --- linking ------------------------------------------------------------------------------
@@ -73,6 +73,12 @@ def _link_rows(
 def _link_pair(store: Store, old: Version, new: Version) -> Diff:
     """Diff two consecutive versions and store the step and its links."""
     d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    _store_step(store, old, new, d)
+    return d
+
+
+def _store_step(store: Store, old: Version, new: Version, d: Diff) -> None:
+    """Write the step and links of ``d`` between two consecutive versions, and cache it."""
     old_ids, new_ids = store.provision_ids(old.id), store.provision_ids(new.id)
     links: list[dict] = []
     for n, ch in enumerate(d.changes):
@@ -86,17 +92,62 @@ def _link_pair(store: Store, old: Version, new: Version) -> Diff:
         "engine": ENGINE,
     }
     store.insert_step(step, links)
-    return d
+    # The step's diff is what `tracker diff DOC OLD NEW` and the web diff page show for
+    # these two versions: cached now, on the write path, so reads never compute it.
+    store.put_diff(old.id, new.id, ENGINE, diff_engine.pack(d))
 
 
-def relink(store: Store, doc: str) -> int:
+def relink(store: Store, doc: str, jobs: int | None = 1) -> int:
     """Rebuild all steps and links of ``doc`` (one transaction). Returns the step count."""
-    versions = store.versions(doc)
+    return relink_many(store, [doc], jobs)[doc]
+
+
+def _packed_diff(task: tuple[str, int, int]) -> bytes:
+    """Worker side of :func:`relink_many`: one pair's diff, packed (compact to send)."""
+    path, old_id, new_id = task
+    with Store(path, readonly=True) as store:
+        d = diff_provisions(store.provisions(old_id), store.provisions(new_id))
+    return diff_engine.pack(d)
+
+
+def relink_many(
+    store: Store, docs: list[str], jobs: int | None = None, progress: bool = False
+) -> dict[str, int]:
+    """Rebuild the steps and links of several documents: the pairs are diffed on ``jobs``
+    processes (default: every core; 1 in this process), then everything is written here
+    in one transaction. Returns each document's step count. The result does not depend
+    on ``jobs``. Meant for anything that re-diffs in bulk (relink, reparse, imports)."""
+    from .parallel import map_pairs
+
+    plan = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
+    pairs = [(old, new) for _, steps in plan for old, new in steps]
+    computed: list[Diff] | None = None
+    # Workers read the database file on their own connections, so they cannot see what
+    # an open transaction of ours has not committed: inside one, the work stays here.
+    if jobs != 1 and len(pairs) > 1 and not store.db.conn.in_transaction:
+        tasks = [(store.path, o.id, n.id) for o, n in pairs]
+        packed = map_pairs(_packed_diff, tasks, jobs, "relink" if progress else None)
+        computed = [
+            _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
+        ]
     with store.transaction():
-        store.delete_lineage(doc)
-        for old, new in pairwise(versions):
-            _link_pair(store, old, new)
-    return max(len(versions) - 1, 0)
+        for doc, _ in plan:
+            store.delete_lineage(doc)
+            store.drop_diff_cache(doc)
+        for k, (old, new) in enumerate(pairs):
+            if computed is not None:
+                d = computed[k]
+            else:
+                d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+            _store_step(store, old, new, d)
+    return {doc: len(steps) for doc, steps in plan}
+
+
+def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:
+    d = diff_engine.unpack(data, store.provisions(old.id), store.provisions(new.id))
+    if d is None:  # cannot happen unless a version changed under us: compute it here
+        d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    return d
 
 
 def link_version(store: Store, version: Version) -> None:

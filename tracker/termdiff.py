@@ -5,7 +5,7 @@ pair (a provision, or a split/merge group), never a whole document: that is what
 ``Diff_Timeout = 0`` safe here. With the default 1 s timeout the library silently degrades
 to "delete everything, insert everything"; without a timeout on a whole document it is
 quadratic. Per pair it costs ~0.1-0.2 ms for 200 characters on the project's 2-core
-machine, and pairs that could cost seconds are cut by sentences first (see _affordable).
+machine; heavily changed and huge pairs take cheaper exact routes (see _diff_tokens).
 
 diff-match-patch has no word mode, so each distinct token is mapped to one character (the
 same trick as its lines-to-chars helper), the character strings are diffed and cleaned up,
@@ -16,11 +16,14 @@ changed figure can never be cut in half (a character diff would give ``6`` -> ``
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz.distance import LCSseq
 
 from tracker.provisions import normalise
 
@@ -108,29 +111,43 @@ _OPS = {0: "=", -1: "-", 1: "+"}
 
 # diff-match-patch's bisection costs about n + m + d^2 steps for n and m tokens and d
 # edits (~1 us a step in Python): a 200-word paragraph rewritten from scratch takes 0.1 s,
-# 3,000 words 17 s, while 3,000 words with 2% changed take 14 ms. Since
-# d >= n + m - 2 * (tokens in common), that bound tells in O(n) when a pair could be
-# slow. Such a pair is diffed by sentences first, and only the changed blocks that are
-# cheap enough are then diffed by words; the rest stay whole. So no pair costs more than
-# ~0.1 s, whatever the parser hands over.
-_COST_BUDGET = 100_000
-_CHECK_ABOVE = 300  # tokens; below this no diff can be slow
-_SENTENCE = re.compile(r"[^\n.!?;]*(?:[.!?;]+[\"')\]\u201d\u2019]*|\n)?\s*")
+# and a provision of 35 words with 40% of them replaced ~2 ms, which over 5,000 such pairs
+# is most of a diff. Since d >= n + m - 2 * (tokens in common), that bound tells in O(n)
+# which route a pair takes:
+#
+# - cheap (d^2 <= _DMP_COST, nearly every pair of a real redraft): diff-match-patch, as it
+#   always was;
+# - heavily changed but not huge (n * m <= _LCS_CELLS): the same longest-common-
+#   subsequence diff, computed by rapidfuzz in C++ (bit-parallel, n * m / 64 word
+#   operations and as many bytes / 8 of memory), then diff-match-patch's own clean-ups:
+#   ~30x faster than its Python bisection on a 40% reworded provision;
+# - huge (a provision of a megabyte): anchored first, patience style, on word trigrams
+#   that occur once in each text, in order (O(n log n)); the gaps between anchors are
+#   small and go through the routes above. A gap that finds no anchor and is still too
+#   big for both stays one deletion and one insertion.
+_DMP_COST = 400
+_CHECK_ABOVE = 40  # tokens; below this no route but diff-match-patch is worth choosing
+_LCS_CELLS = 20_000_000  # ~2.5 MB of bit matrix, ~30 ms
+_ANCHOR_GRAM = 3  # words per anchor: one word is rarely unique, three mostly are
+_ANCHOR_DEPTH = 4  # anchoring inside gaps, at most this deep
 
 
-def _affordable(ta: list[str], tb: list[str]) -> bool:
-    n = len(ta) + len(tb)
-    if n <= _CHECK_ABOVE:
-        return True
-    d = n - 2 * sum((Counter(ta) & Counter(tb)).values())
-    return d * d <= _COST_BUDGET
+def _edit_floor(ta: list[str], tb: list[str]) -> int:
+    """A lower bound on the number of token edits between ``ta`` and ``tb``. O(n)."""
+    return len(ta) + len(tb) - 2 * sum((Counter(ta) & Counter(tb)).values())
 
 
-def _diff_units(ta: list[str], tb: list[str]) -> list[Op]:
-    """Diff two unit lists (tokens or sentences) via one character per distinct unit."""
+def _diff_units(ta: list[str], tb: list[str], fast: bool = False) -> list[Op]:
+    """Diff two unit lists (tokens) via one character per distinct unit; ``fast`` takes
+    the longest common subsequence from rapidfuzz instead of diff-match-patch's bisection
+    (the same kind of minimal diff; ties may be broken differently)."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
-    diffs = _DMP.diff_main("".join(map(table, ta)), "".join(map(table, tb)), False)
+    ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
+    if fast:
+        diffs = _joined(LCSseq.opcodes(ca, cb), ca, cb, table(" ") if " " in vocab else "")
+    else:
+        diffs = _DMP.diff_main(ca, cb, False)
     # Semantic cleanup in unit space merges a run of small edits separated by single
     # spaces ("within 100 days" -> "as soon as possible") into one readable change; run in
     # character space it would also split figures again (common suffix "00,000").
@@ -151,6 +168,170 @@ def _diff_units(ta: list[str], tb: list[str]) -> list[Op]:
             if op == 0:
                 at_b += n
     return out
+
+
+def _joined(opcodes: Any, ca: str, cb: str, space: str) -> list[tuple[int, str]]:
+    """diff-match-patch runs from rapidfuzz opcodes, with each single space left equal
+    between two changes folded into them (as the semantic clean-up would do: a one-unit
+    equality is never longer than the edits around it), in one pass. Heavily reworded
+    pairs come out of the LCS as dozens of runs split by spaces, and the clean-up's time
+    grows with the number of runs."""
+    out: list[tuple[int, str]] = []
+    dels: list[str] = []
+    ins: list[str] = []
+    ops = list(opcodes)
+    last = len(ops) - 1
+    for k, o in enumerate(ops):
+        tag = o.tag
+        if tag == "delete":
+            dels.append(ca[o.src_start : o.src_end])
+        elif tag == "insert":
+            ins.append(cb[o.dest_start : o.dest_end])
+        else:
+            text = ca[o.src_start : o.src_end]
+            if text == space and (dels or ins) and k < last:
+                dels.append(text)
+                ins.append(text)
+                continue
+            if dels:
+                out.append((-1, "".join(dels)))
+            if ins:
+                out.append((1, "".join(ins)))
+            dels, ins = [], []
+            out.append((0, text))
+    if dels:
+        out.append((-1, "".join(dels)))
+    if ins:
+        out.append((1, "".join(ins)))
+    return out
+
+
+_LCS_TAGS = {"equal": "=", "delete": "-", "insert": "+"}
+_GAP_CELLS = 400  # a gap between anchors this small (tokens x tokens) skips the clean-up
+
+
+def _anchors(ta: list[str], tb: list[str]) -> list[tuple[int, int, int]]:
+    """(start in ta, start in tb, length) of token runs equal in both, in order on both
+    sides: word trigrams that occur once in each text, kept along a longest increasing
+    chain (patience diff), overlapping ones on one diagonal merged into one run."""
+    wa = [k for k, t in enumerate(ta) if not t.isspace()]
+    wb = [k for k, t in enumerate(tb) if not t.isspace()]
+    g = _ANCHOR_GRAM
+    # Each word as one character (as in _diff_units), a trigram as a 3-character slice:
+    # a string's hash is computed once and cached, a tuple's on every lookup.
+    words_a, words_b = [ta[k] for k in wa], [tb[k] for k in wb]
+    vocab = dict.fromkeys(words_a + words_b)
+    if len(vocab) > _MAX_TOKENS:
+        return []
+    table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
+
+    def grams(words: list[str]) -> dict[str, int]:
+        # Trigram -> the word position where it occurs once.
+        code = "".join(map(table, words))
+        keys = [code[x : x + g] for x in range(len(code) - g + 1)]
+        where = dict(zip(keys, range(len(keys)), strict=True))  # each key's last position
+        return {key: where[key] for key, c in Counter(keys).items() if c == 1}
+
+    ga, gb = grams(words_a), grams(words_b)
+    hits = sorted((x, gb[key]) for key, x in ga.items() if key in gb)
+    chain = _increasing([y for _, y in hits])
+    out: list[tuple[int, int, int]] = []
+    end_a = end_b = 0
+    for k in chain:
+        x, y = hits[k]
+        a0, a1, b0, b1 = wa[x], wa[x + g - 1] + 1, wb[y], wb[y + g - 1] + 1
+        if ta[a0:a1] != tb[b0:b1]:
+            continue  # equal words, different spacing between them
+        if out and a0 - out[-1][0] == b0 - out[-1][1] and a0 <= end_a:
+            s0, t0, _ = out[-1]
+            out[-1] = (s0, t0, a1 - s0)  # the next trigram on the same diagonal: extend
+        elif a0 >= end_a and b0 >= end_b:
+            out.append((a0, b0, a1 - a0))
+        else:
+            continue
+        end_a, end_b = a1, b1
+    return out
+
+
+def _increasing(seq: list[int]) -> list[int]:
+    """Positions in ``seq`` of one longest strictly increasing subsequence. O(n log n)."""
+    tails: list[int] = []
+    at: list[int] = []
+    prev = [-1] * len(seq)
+    for k, v in enumerate(seq):
+        p = bisect_left(tails, v)
+        if p == len(tails):
+            tails.append(v)
+            at.append(k)
+        else:
+            tails[p], at[p] = v, k
+        prev[k] = at[p - 1] if p else -1
+    out = []
+    k = at[-1] if at else -1
+    while k >= 0:
+        out.append(k)
+        k = prev[k]
+    return out[::-1]
+
+
+def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
+    """Word-level runs for two token lists, by the cheapest route that stays exact (see
+    above). The runs rebuild both texts; _tidy puts them in normal form."""
+    if not ta or not tb:
+        return [("-", "".join(ta)), ("+", "".join(tb))]
+    n, m = len(ta), len(tb)
+    if n + m <= _CHECK_ABOVE:
+        return _diff_units(ta, tb)
+    d = _edit_floor(ta, tb)
+    if d == n + m:
+        return [("-", "".join(ta)), ("+", "".join(tb))]  # nothing in common
+    if d * d <= _DMP_COST and n + m <= _MAX_TOKENS:
+        return _diff_units(ta, tb)
+    if n * m <= _LCS_CELLS:
+        return _diff_units(ta, tb, fast=True)
+    if depth < _ANCHOR_DEPTH and (runs := _anchors(ta, tb)):
+        out: list[Op] = []
+        at_a = at_b = 0
+        for a0, b0, length in runs:
+            if a0 > at_a or b0 > at_b:
+                out += _gap(ta[at_a:a0], tb[at_b:b0], depth + 1)
+            out.append(("=", "".join(ta[a0 : a0 + length])))
+            at_a, at_b = a0 + length, b0 + length
+        if at_a < n or at_b < m:
+            out += _gap(ta[at_a:], tb[at_b:], depth + 1)
+        return out
+    return [("-", "".join(ta)), ("+", "".join(tb))]
+
+
+def _gap(ta: list[str], tb: list[str], depth: int) -> list[Op]:
+    """A gap between two anchors, most often one word replaced between two spaces: a
+    common head and tail are kept, and a middle with no token in common is replaced
+    whole without a diff (what the diff would find); the rest goes to _diff_tokens."""
+    n, m = len(ta), len(tb)
+    head = 0
+    top = min(n, m)
+    while head < top and ta[head] == tb[head]:
+        head += 1
+    tail = 0
+    while tail < top - head and ta[n - 1 - tail] == tb[m - 1 - tail]:
+        tail += 1
+    mid_a, mid_b = ta[head : n - tail], tb[head : m - tail]
+    if not mid_a or not mid_b or set(mid_a).isdisjoint(mid_b):
+        mid = [("-", "".join(mid_a)), ("+", "".join(mid_b))]
+    elif len(mid_a) * len(mid_b) <= _GAP_CELLS:
+        # A few words: their longest common subsequence as it is, without the semantic
+        # clean-up (two diff-match-patch calls per gap were most of a megabyte's cost);
+        # terms() reads a change broken by single spaces as one change anyway.
+        mid = [
+            (_LCS_TAGS[o.tag], "".join(mid_b[o.dest_start : o.dest_end] if o.tag == "insert"
+                                     else mid_a[o.src_start : o.src_end]))
+            for o in LCSseq.opcodes(mid_a, mid_b)
+        ]  # fmt: skip
+    elif len(mid_a) * len(mid_b) <= _LCS_CELLS:
+        mid = _diff_units(mid_a, mid_b, fast=True)
+    else:
+        mid = _diff_tokens(mid_a, mid_b, depth)
+    return [("=", "".join(ta[:head])), *mid, ("=", "".join(ta[n - tail :]))]
 
 
 def _tidy(raw: list[Op]) -> list[Op]:
@@ -185,38 +366,6 @@ def _tidy(raw: list[Op]) -> list[Op]:
     return out
 
 
-def _words_or_whole(old: str, new: str) -> list[Op]:
-    ta, tb = tokens(old), tokens(new)
-    if _affordable(ta, tb):
-        return _diff_units(ta, tb)
-    return [("-", old), ("+", new)]
-
-
-def _by_sentences(old: str, new: str) -> list[Op]:
-    sa = [x for x in _SENTENCE.findall(old) if x]
-    sb = [x for x in _SENTENCE.findall(new) if x]
-    if not _affordable(sa, sb):
-        return [("-", old), ("+", new)]
-    out: list[Op] = []
-    for op, s in _tidy(_diff_units(sa, sb)) + [("=", "")]:
-        if op == "=":
-            if out and out[-1][0] == "-" or out and out[-1][0] == "+":
-                # Refine the changed block just closed: one "-" and/or one "+" run.
-                k = len(out) - 1
-                if k > 0 and out[k - 1][0] == "-":
-                    k -= 1
-                block = out[k:]
-                del out[k:]
-                if len(block) == 2:
-                    out += _words_or_whole(block[0][1], block[1][1])
-                else:
-                    out += block
-            out.append((op, s))
-        else:
-            out.append((op, s))
-    return out
-
-
 def word_ops(old: str, new: str) -> list[Op]:
     """Word-level edit runs turning ``old`` into ``new``.
 
@@ -228,12 +377,7 @@ def word_ops(old: str, new: str) -> list[Op]:
         return [("=", old)] if old else []
     if not old or not new:
         return [("+", new)] if new else [("-", old)]
-    ta, tb = tokens(old), tokens(new)
-    if len(ta) + len(tb) > _MAX_TOKENS:
-        return _tidy(_by_sentences(old, new))
-    if _affordable(ta, tb):
-        return _tidy(_diff_units(ta, tb))
-    return _tidy(_by_sentences(old, new))
+    return _tidy(_diff_tokens(tokens(old), tokens(new)))
 
 
 # --- terms --------------------------------------------------------------------------------
