@@ -18,7 +18,7 @@ from tracker.provisions import Provision, split
 from tracker.termdiff import FIGURE_TYPES, Term, gist, terms, word_ops
 
 # Bumped whenever the same input can give different changes (stored links record it).
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: terms typed by their changed words only
 
 KINDS = ("unchanged", "modified", "added", "removed", "split", "merged")
 
