@@ -309,15 +309,24 @@ def search_text(hits: list[Hit], limit: int) -> str:
 @click.argument("query")
 @click.option("--doc", help="Only this document.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--advanced",
+    is_flag=True,
+    help="Read QUERY as FTS5 syntax (AND / OR / NOT, NEAR(a b, 5), column filters).",
+)
 @format_option("text", "json")
 @pass_ctx
-def search(c: Context, query: str, doc: str | None, limit: int, fmt: str, as_json: bool) -> None:
-    """Full-text search over every provision of every version (FTS5 syntax: words,
-    "exact phrases", prefix*, AND / OR / NOT, NEAR(a b, 5)). Best matches first."""
+def search(
+    c: Context, query: str, doc: str | None, limit: int, advanced: bool, fmt: str, as_json: bool
+) -> None:
+    """Full-text search over every provision of every version. QUERY is searched as typed:
+    words, "exact phrases", prefix*, and figures such as 600,000, 50% or $100 billion.
+    With --advanced it is FTS5 syntax. Best matches first."""
     from .history import search as search_for
 
     as_json = want_json(fmt, as_json)
-    hits = search_for(c.store, query, doc, limit, ("[", "]") if as_json else _marks())
+    marks = ("[", "]") if as_json else _marks()
+    hits = search_for(c.store, query, doc, limit, marks, advanced=advanced)
     if as_json:
         emit_json(
             {

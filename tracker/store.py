@@ -16,6 +16,7 @@ up to date inside one transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ import sqlite_utils
 
 from .errors import Conflict, NotFound, TrackerError
 from .provisions import Provision
+
+# A quoted word that ended in * (a prefix search typed as-is).
+_PREFIX = re.compile(r'"([^"*]+)\*+"')
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -542,6 +546,15 @@ class Store:
             [doc],
         )
         return rows.fetchall()
+
+    def plain_match(self, query: str) -> str:
+        """A query as typed -> an FTS5 match expression that finds it: each word (or
+        "quoted phrase") becomes a quoted phrase, so ``600,000``, ``50%``, ``U.S.`` and
+        ``non-aggression`` are searched for, not parsed as syntax. A trailing ``*`` still
+        asks for a prefix (``Zapor*``)."""
+        quoted = self.db.quote_fts(query)
+        # quote_fts turns Zapor* into "Zapor*"; FTS5 spells a prefix phrase "Zapor" *.
+        return _PREFIX.sub(r'"\1" *', quoted)
 
     def search(
         self, match: str, doc: str | None, limit: int, mark: tuple[str, str], candidates: int

@@ -77,5 +77,9 @@ def figures(doc: str) -> ResponseReturnValue:
 
 @bp.get("/search")
 def search() -> ResponseReturnValue:
-    ctx = browse.search_context(request.args.get("q", ""), request.args.get("doc") or None)
+    ctx = browse.search_context(
+        request.args.get("q", ""),
+        request.args.get("doc") or None,
+        request.args.get("advanced") == "1",
+    )
     return jsonify(browse.search_json(ctx)), 400 if ctx["error"] else 200

@@ -129,7 +129,7 @@ def figures_json(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"doc": ctx["document"].slug, "figures": jsonable(ctx["figures"])}
 
 
-def search_context(query: str, doc: str | None) -> dict[str, Any]:
+def search_context(query: str, doc: str | None, advanced: bool = False) -> dict[str, Any]:
     store = get_db()
     documents = store.documents()
     if doc:
@@ -138,10 +138,17 @@ def search_context(query: str, doc: str | None) -> dict[str, Any]:
     error = None
     if query.strip():
         try:
-            hits = history.search(store, query, doc=doc, mark=MARK)
+            hits = history.search(store, query, doc=doc, mark=MARK, advanced=advanced)
         except QueryError as exc:
             error = str(exc)
-    return {"query": query, "doc": doc, "documents": documents, "hits": hits, "error": error}
+    return {
+        "query": query,
+        "doc": doc,
+        "advanced": advanced,
+        "documents": documents,
+        "hits": hits,
+        "error": error,
+    }
 
 
 def search_json(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -203,7 +210,7 @@ def figures(doc: str) -> ResponseReturnValue:
 def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
     doc = request.args.get("doc") or None
-    ctx = search_context(query, doc)
+    ctx = search_context(query, doc, request.args.get("advanced") == "1")
     return respond("search.html", ctx, search_json(ctx), 400 if ctx["error"] else 200)
 
 
