@@ -195,9 +195,39 @@ def test_diff_rewritten_pair_reads_as_before_and_after(client: FlaskClient) -> N
 
 
 def test_diff_server_side_view_and_filter(client: FlaskClient) -> None:
-    page = html(client.get(DIFF + "?view=inline&changes=1"))
+    # Changes first: "changes only" is the default, every row on ?changes=0.
+    page = html(client.get(DIFF + "?view=inline"))
     assert 'class="diff view-inline changes-only"' in page
-    assert 'class="diff view-side"' in html(client.get(DIFF))
+    assert 'class="diff view-side"' in html(client.get(DIFF + "?changes=0"))
+
+
+def test_diff_changes_first(client: FlaskClient) -> None:
+    page = html(client.get("/d/peace-plan/diff/eu-counter..framework-20"))
+    # Renumber-only rows are not changes: they fold into runs of unchanged provisions.
+    runs = re.findall(r'<div class="run" id="run-([^"]+)" data-count="(\d+)"', page)
+    assert runs, "no folded runs"
+    assert re.search(r'aria-expanded="false"[^>]*>\d+ unchanged provisions?', page)
+    n = int(re.search(r'data-changes="(\d+)"', page).group(1))
+    assert page.count('data-changed="1"') == n
+    assert re.search(rf'<span id="pos-n">–</span> of {n}<', page)
+    # Every provision row has a heading and a copy-link button.
+    assert page.count('<h2 class="row-h"') == page.count('<section class="row')
+    assert page.count('class="copy-link') == page.count('<section class="row')
+    # The figures summary lists the changed values, never whole clauses.
+    chips = re.findall(r'<li class="fig-chip">(.*?)</li>', page, re.S)
+    assert chips and all(len(re.sub(r"<[^>]+>", "", c)) < 160 for c in chips)
+    assert any("50:50" in c and "50/50" in c for c in chips)
+
+
+def test_moves_are_marked_at_both_ends(client: FlaskClient) -> None:
+    page = html(client.get(DIFF))
+    # Point 16 of us-28 moved to point 6: a badge at the new place, a marker at the old.
+    assert re.search(r'<a class="badge flag moved" href="#was-16">moved from 16</a>', page)
+    marker = re.search(r'<p class="moved-mark" id="was-16">.*?</p>', page, re.S).group(0)
+    assert 'href="#new-6"' in marker and "moved to 6" in marker
+    # The marker stands where 16 stood: after the row of old 15, before the row of old 17.
+    at = page.index('id="was-16"')
+    assert page.rfind("history of us-28 15<", 0, at) > page.rfind("history of us-28 17<", 0, at)
 
 
 def test_diff_json_twin_is_the_cli_contract(client: FlaskClient, sample_db: Path) -> None:
@@ -310,11 +340,24 @@ def test_search_within_one_document_and_empty_query(client: FlaskClient) -> None
 
 
 def test_bad_search_syntax_is_a_clear_400(client: FlaskClient) -> None:
-    response = client.get('/search?q="unterminated')
+    response = client.get('/search?q="unterminated&advanced=1')
     assert response.status_code == 400
     assert "bad search query" in html(response) and "Traceback" not in html(response)
     assert 'value="&#34;unterminated"' in html(response)  # the query is kept, escaped
-    assert client.get('/api/search?q="unterminated').status_code == 400
+    # The error is tied to the field it is about.
+    assert 'aria-invalid="true" aria-describedby="search-error"' in html(response)
+    assert 'id="search-error"' in html(response)
+    assert client.get('/api/search?q="unterminated&advanced=1').status_code == 400
+    # As typed (the default), it is searched for, not parsed.
+    assert client.get('/search?q="unterminated').status_code == 200
+
+
+@pytest.mark.parametrize("query", ["600,000", "50%", "$100 billion", "U.S.", "non-aggression"])
+def test_search_figures_and_punctuation_as_typed(client: FlaskClient, query: str) -> None:
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    data = client.get("/api/search", query_string={"q": query}).get_json()
+    assert data["error"] is None and (data["hits"] or query == "U.S.")
 
 
 def test_atom_feed(client: FlaskClient) -> None:

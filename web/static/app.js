@@ -22,7 +22,8 @@
     diff.classList.toggle("view-inline", inline);
     diff.classList.toggle("view-side", !inline);
     viewButtons.forEach(function (b) {
-      b.setAttribute("aria-pressed", b.getAttribute("data-view") === view ? "true" : "false");
+      if (b.getAttribute("data-view") === view) b.setAttribute("aria-current", "true");
+      else b.removeAttribute("aria-current");
     });
     if (remember) {
       try { window.localStorage.setItem(STORE_KEY, view); } catch (e) { /* private mode */ }
@@ -33,11 +34,10 @@
   function setChangesOnly(on) {
     diff.classList.toggle("changes-only", on);
     if (onlyBox) onlyBox.checked = on;
-    setParam("changes", on ? "1" : null);
+    setParam("changes", on ? null : "0");
   }
 
   viewButtons.forEach(function (b) {
-    b.setAttribute("role", "button");
     b.addEventListener("click", function (event) {
       event.preventDefault();
       setView(b.getAttribute("data-view"), true);
@@ -74,22 +74,85 @@
   }
 
   onlyPills.forEach(function (pill) {
-    pill.setAttribute("role", "button");
-    pill.setAttribute("tabindex", "0");
-    pill.setAttribute("aria-pressed", "false");
-    function toggle() {
+    pill.addEventListener("click", function () {
       var kind = pill.getAttribute("data-only");
+      // Filtering to one kind shows every row of that kind, folded or not.
+      if (kind === "unchanged" || kind === "renumbered") setChangesOnly(false);
       setOnly(pill.getAttribute("aria-pressed") === "true" ? null : kind);
-    }
-    pill.addEventListener("click", toggle);
-    pill.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
     });
   });
   var clear = document.getElementById("only-clear");
   if (clear) clear.addEventListener("click", function () { setOnly(null); });
 
+  // --- folded runs of unchanged provisions --------------------------------------------
+
+  function openRun(run, open) {
+    run.classList.toggle("open", open);
+    var button = run.querySelector(".run-toggle");
+    if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  diff.querySelectorAll(".run-toggle").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var run = button.parentNode;
+      openRun(run, !run.classList.contains("open"));
+    });
+  });
+
+  // A link to a row folded away (from a provision's history, or shared) unfolds its run.
+  function reveal(id) {
+    var target = id && document.getElementById(id);
+    if (!target) return null;
+    var run = target.closest(".run");
+    if (run && diff.classList.contains("changes-only")) openRun(run, true);
+    return target;
+  }
+
+  window.addEventListener("hashchange", function () {
+    var target = reveal(decodeURIComponent(window.location.hash.slice(1)));
+    if (target) target.scrollIntoView({ block: "start" });
+  });
+
+  // --- copy a link to a row -------------------------------------------------------------
+
+  var copied = document.getElementById("copied");
+  var copiedTimer = null;
+
+  function say(text) {
+    if (!copied) return;
+    copied.textContent = text;
+    window.clearTimeout(copiedTimer);
+    copiedTimer = window.setTimeout(function () { copied.textContent = ""; }, 2500);
+  }
+
+  diff.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var id = button.getAttribute("data-copy");
+      var url = new URL(window.location.href);
+      url.hash = id;
+      var done = function () { say("Link copied: #" + id); };
+      var fallback = function () {
+        window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+        say("Link in the address bar: #" + id);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url.href).then(done, fallback);
+      } else {
+        fallback();
+      }
+    });
+  });
+
   // --- n / p ----------------------------------------------------------------------------
+
+  var posN = document.getElementById("pos-n");
+  function showPos(row) {
+    if (posN && row && row.getAttribute("data-n")) posN.textContent = row.getAttribute("data-n");
+  }
+  diff.addEventListener("focusin", function (event) {
+    var row = event.target.closest && event.target.closest('.row[data-changed="1"]');
+    if (row) showPos(row);
+  });
 
   function changeRows() {
     return Array.prototype.filter.call(
@@ -127,8 +190,11 @@
 
   // Opened at a row's anchor: that row is the current one for n/p.
   if (window.location.hash.length > 1) {
-    var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-    if (target && target.classList.contains("row")) target.focus({ preventScroll: true });
+    var target = reveal(decodeURIComponent(window.location.hash.slice(1)));
+    if (target && target.classList.contains("row")) {
+      target.scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    }
   }
 
   document.querySelectorAll("[data-jump]").forEach(function (b) {

@@ -12,7 +12,7 @@ from tracker.errors import InputError, NotFound
 from tracker.render import diff_json, typed_terms
 
 from ..db import get_db
-from ..present import is_change, respond
+from ..present import diff_blocks, is_change, respond
 
 bp = Blueprint("diff", __name__)
 
@@ -40,7 +40,9 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
         # Figures, dates and deadlines first, then modals and negations; reading order within.
         "figures": sorted(typed_terms(cmp), key=lambda ct: ct[1].type in ("modal", "negation")),
         "n_changes": sum(1 for c in changes if is_change(c)),
-        "changes_only": request.args.get("changes") == "1",
+        "blocks": diff_blocks(changes),
+        # Changes first: every row only when asked for (?changes=0).
+        "changes_only": request.args.get("changes") != "0",
         "view": "inline" if request.args.get("view") == "inline" else "side",
     }
 
