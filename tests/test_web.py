@@ -418,25 +418,34 @@ def test_add_identical_text_is_not_stored_twice(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "fields, status, words",
+    "fields, status, words, field",
     [
-        ({"label": "x1", "date": "03.04.2025", "text": "1. A.\n"}, 400, "ambiguous date"),
-        ({"label": "x1", "date": "", "text": "1. A.\n"}, 400, "no date"),
-        ({"label": "us-28", "date": "2026-01-01", "text": "1. A.\n"}, 409, "already has"),
-        ({"label": "bad label", "date": "2026-01-01", "text": "1. A.\n"}, 400, "bad label"),
-        ({"label": "x1", "date": "2026-01-01", "text": "   "}, 400, "paste the text"),
-        ({"label": "x1", "date": "2026-01-01", "text": "A.", "kind": "poem"}, 400, "unknown kind"),
-        ({"doc": NEW, "new_doc": "Bad Name", "date": "2026-01-01", "text": "A."}, 400, "bad docu"),
-        ({"doc": NEW, "new_doc": "", "date": "2026-01-01", "text": "A."}, 400, "give the new"),
+        ({"label": "x1", "date": "03.04.2025", "text": "1. A.\n"}, 400, "ambiguous date", "date"),
+        ({"label": "x1", "date": "", "text": "1. A.\n"}, 400, "no date", "date"),
+        ({"label": "us-28", "date": "2026-01-01", "text": "1. A.\n"}, 409, "already has", "label"),
+        ({"label": "bad label", "date": "2026-01-01", "text": "1. A.\n"}, 400, "bad label",
+         "label"),
+        ({"label": "x1", "date": "2026-01-01", "text": "   "}, 400, "paste the text", "text"),
+        ({"label": "x1", "date": "2026-01-01", "text": "A.", "kind": "poem"}, 400, "unknown kind",
+         "kind"),
+        ({"label": "x1", "date": "2026-01-01", "tz": "Mars/Base", "text": "1. A.\n"}, 400,
+         "unknown time zone", "tz"),
+        ({"doc": NEW, "new_doc": "Bad Name", "date": "2026-01-01", "text": "A."}, 400, "bad docu",
+         "new_doc"),
+        ({"doc": NEW, "new_doc": "", "date": "2026-01-01", "text": "A."}, 400, "give the new",
+         "new_doc"),
     ],
 )  # fmt: skip
 def test_add_errors_rerender_the_form_with_input_kept(
-    client: FlaskClient, fields: dict, status: int, words: str
+    client: FlaskClient, fields: dict, status: int, words: str, field: str
 ) -> None:
     response = add(client, **fields)
     assert response.status_code == status
     page = html(response)
     assert "The version was not added." in page and words in page
+    # The message is tied to the field it is about, and only to that one.
+    assert re.search(rf'id="{field}" aria-invalid="true" aria-describedby="form-error"', page)
+    assert page.count('aria-invalid="true"') == 1
     if fields.get("label"):
         assert f'value="{fields["label"]}"' in page
     if fields.get("date"):
