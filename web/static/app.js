@@ -110,7 +110,9 @@
 
   window.addEventListener("hashchange", function () {
     var target = reveal(decodeURIComponent(window.location.hash.slice(1)));
-    if (target) target.scrollIntoView({ block: "start" });
+    if (!target) return;
+    target.scrollIntoView({ block: "start" });
+    if (target.classList.contains("row")) target.focus({ preventScroll: true });
   });
 
   // --- copy a link to a row -------------------------------------------------------------
