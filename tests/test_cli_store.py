@@ -356,7 +356,8 @@ def test_show_json_shape(invoke, imported) -> None:
         36,
     )
     assert len(data["provisions"]) == 36
-    assert set(data["provisions"][0]) == {"path", "number", "marker", "depth", "text"}
+    # The reader's label ("¶2", "12.1") was added to the shape; keys are only ever added.
+    assert set(data["provisions"][0]) == {"path", "number", "marker", "depth", "text", "label"}
     paths = [p["path"] for p in data["provisions"]]
     assert "3" not in paths and "4" in paths
     assert data["sha256"] == hashlib.sha256(data["text"].encode("utf-8")).hexdigest()

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tracker import history
-from tracker.cli_history import history_json
 from tracker.errors import NotFound
 from tracker.ingest import add_version, import_dir
+from tracker.serialize import history_json
 from tracker.sources import parse_text
 from tracker.store import Store
 

@@ -295,8 +295,8 @@ def test_provision_history_defaults_to_the_latest_and_has_blame(client: FlaskCli
 def test_provision_json_twin(client: FlaskClient) -> None:
     data = client.get("/d/peace-plan/p/4?at=framework-20&format=json").get_json()
     assert data == client.get("/api/d/peace-plan/p/4?at=framework-20").get_json()
-    assert [e["label"] for e in data["entries"]][0] == "us-28"
-    assert "600,000" in data["entries"][0]["provisions"][0]["text"]
+    assert [e["label"] for e in data["versions"]][0] == "us-28"
+    assert "600,000" in data["versions"][0]["provisions"][0]["text"]
     assert data["dropped_in"] is None
     assert "".join(r["text"] for r in data["blame"]["runs"]) == data["start"]["text"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -19,7 +18,7 @@ from .provisions import VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, read_bytes, read_path
 
 if TYPE_CHECKING:
-    from .store import Store, Version
+    from .store import Store
 
 DEFAULT_DB = "tracker.db"
 
@@ -91,13 +90,6 @@ def format_option(*choices: str) -> Any:
         )(f)
 
     return decorate
-
-
-def _without_text(v: Version) -> dict[str, Any]:
-    """A version's metadata (listings leave the full text to ``show``)."""
-    row = asdict(v)
-    del row["text"]
-    return row
 
 
 def want_json(fmt: str, as_json: bool) -> bool:
@@ -207,7 +199,9 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     if doc is None:
         docs = store.documents()
         if want_json(fmt, as_json):
-            emit_json({"documents": [asdict(d) for d in docs]})
+            from .serialize import documents_json
+
+            emit_json(documents_json(docs))
             return
         if not docs:
             click.echo("no documents yet: add one with 'tracker add DOC FILE'")
@@ -223,14 +217,9 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     # What changed from the previous version: read from the stored steps, not recomputed.
     steps = {s.label: s for s in history.timeline(store, doc)}
     if want_json(fmt, as_json):
-        rows = []
-        for v in versions:
-            step = steps[v.label]
-            rows.append(
-                {**_without_text(v), "previous": step.previous, "changes": step.summary,
-                 "headline": step.headline}
-            )  # fmt: skip
-        emit_json({"doc": doc, "versions": rows})
+        from .serialize import versions_json
+
+        emit_json(versions_json(doc, versions, steps.values()))
         return
     for v in versions:
         step = steps[v.label]
@@ -259,17 +248,9 @@ def show(
     v = store.version(doc, label, with_text=True)
     provisions = store.provisions(v.id)
     if want_json(fmt, as_json):
-        emit_json(
-            {
-                "doc": doc,
-                **asdict(v),
-                "provisions": [
-                    {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-                     "text": p.text}
-                    for p in provisions
-                ],
-            }
-        )  # fmt: skip
+        from .serialize import version_json
+
+        emit_json(version_json(doc, v, provisions))
         return
     click.echo(f"document: {doc}\nlabel:    {v.label}\nat:       {dates.show(v.at, tz)}")
     click.echo(f"as given: {v.at_text}\nkind:     {v.kind}\nsha256:   {v.sha256}")

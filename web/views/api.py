@@ -3,11 +3,10 @@ reuses the context of the matching HTML page."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from tracker import history, serialize
 from tracker.render import diff_json
 
 from ..db import get_db
@@ -47,9 +46,9 @@ def document(doc: str) -> ResponseReturnValue:
 @bp.get("/d/<doc>/versions")
 def versions(doc: str) -> ResponseReturnValue:
     """``tracker list DOC --json``."""
-    return jsonify(
-        {"doc": doc, "versions": [dataclasses.asdict(v) for v in get_db().versions(doc)]}
-    )
+    store = get_db()
+    versions = store.versions(doc)
+    return jsonify(serialize.versions_json(doc, versions, history.timeline(store, doc)))
 
 
 @bp.get("/d/<doc>/v/<label>")

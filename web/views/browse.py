@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import history
+from tracker import history, serialize
 from tracker.errors import NotFound, QueryError
 
 from ..db import get_db
@@ -27,7 +27,7 @@ def home_context() -> dict[str, Any]:
 
 
 def home_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"documents": [dataclasses.asdict(d) for d in ctx["documents"]]}
+    return serialize.documents_json(ctx["documents"])
 
 
 def document_context(doc: str) -> dict[str, Any]:
@@ -69,15 +69,7 @@ def version_context(doc: str, label: str) -> dict[str, Any]:
 def version_json(ctx: dict[str, Any]) -> dict[str, Any]:
     """The shape of ``tracker show DOC LABEL --json``."""
     v = ctx["version"]
-    return {
-        "doc": v.document,
-        **dataclasses.asdict(v),
-        "provisions": [
-            {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-             "label": p.label, "text": p.text}
-            for p in ctx["provisions"]
-        ],
-    }  # fmt: skip
+    return serialize.version_json(v.document, v, ctx["provisions"])
 
 
 def provision_context(doc: str, path: str, at: str | None, view: str = "") -> dict[str, Any]:
@@ -96,17 +88,13 @@ def provision_context(doc: str, path: str, at: str | None, view: str = "") -> di
 
 
 def provision_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    """The shape of ``tracker history DOC NUMBER --json`` plus the blame runs."""
+    """The shape of ``tracker history DOC NUMBER --json``, plus the blame (the shape of
+    ``tracker blame --json``) and the start provision."""
     lin = ctx["lineage"]
     return {
-        "doc": lin.doc,
-        "ref": lin.ref,
-        "at": lin.at_label,
+        **serialize.history_json(lin),
         "start": jsonable(lin.start),
-        "added_in": lin.added_in,
-        "dropped_in": lin.dropped_in,
-        "entries": [{**jsonable(e), "present": e.present} for e in lin.entries],
-        "blame": jsonable(ctx["blame"]),
+        "blame": serialize.blame_json(ctx["blame"]),
     }
 
 
@@ -126,7 +114,7 @@ def figures_context(doc: str) -> dict[str, Any]:
 
 def figures_json(ctx: dict[str, Any]) -> dict[str, Any]:
     """The shape of ``tracker figures DOC --json``."""
-    return {"doc": ctx["document"].slug, "figures": jsonable(ctx["figures"])}
+    return serialize.figures_json(ctx["document"].slug, ctx["figures"])
 
 
 def search_context(query: str, doc: str | None, advanced: bool = False) -> dict[str, Any]:
@@ -152,25 +140,20 @@ def search_context(query: str, doc: str | None, advanced: bool = False) -> dict[
 
 
 def search_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Hits with the matches as ``[`` ``]`` (the CLI's marks) and as parts."""
-    return {
-        "query": ctx["query"],
-        "doc": ctx["doc"],
-        "error": ctx["error"],
-        "hits": [
-            {
-                "doc": h.doc,
-                "label": h.label,
-                "at": h.at,
-                "path": h.path,
-                "number": h.number,
-                "provision": h.provision,
-                "snippet": "".join(f"[{t}]" if m else t for m, t in snippet_parts(h.snippet)),
-                "parts": [{"match": m, "text": t} for m, t in snippet_parts(h.snippet)],
-            }
-            for h in ctx["hits"]
-        ],
-    }
+    """The shape of ``tracker search QUERY --json`` (matches marked ``[`` ``]``), plus the
+    error, the mode and each snippet as parts."""
+    hits = [
+        dataclasses.replace(
+            h, snippet="".join(f"[{t}]" if m else t for m, t in snippet_parts(h.snippet))
+        )
+        for h in ctx["hits"]
+    ]
+    out = serialize.search_json(ctx["query"], ctx["doc"], hits)
+    out["error"] = ctx["error"]
+    out["advanced"] = ctx["advanced"]
+    for row, h in zip(out["hits"], ctx["hits"], strict=True):
+        row["parts"] = [{"match": m, "text": t} for m, t in snippet_parts(h.snippet)]
+    return out
 
 
 # --- pages ----------------------------------------------------------------------------------
