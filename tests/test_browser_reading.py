@@ -287,3 +287,22 @@ def test_search_figures_as_typed(page) -> None:  # type: ignore[no-untyped-def]
     assert page.locator(".hit").count() >= 1
     page.goto("/search?q=%22open&advanced=1")
     assert page.locator("#q").get_attribute("aria-describedby") == "search-error"
+
+
+# --- times ----------------------------------------------------------------------------------
+
+
+def test_times_in_the_readers_zone_with_utc_on_hover(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=live_server.url, timezone_id="America/New_York"
+    )
+    page = context.new_page()
+    page.goto("/d/wire-report")
+    first = page.locator("#v-first time")
+    # Filed at 14:05 UTC: 09:05 in New York, the stored time on hover.
+    assert first.inner_text() == "20 Nov 2025, 09:05 EST"
+    assert first.get_attribute("title") == "stored as 2025-11-20 14:05 UTC"
+    # A date given without a time stays that date in every zone.
+    page.goto("/d/peace-plan")
+    assert page.locator("#v-us-28 time").inner_text() == "20 Nov 2025"
+    context.close()

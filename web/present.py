@@ -308,12 +308,65 @@ def _ticks(t0: datetime, t1: datetime, x_of: Any) -> list[Tick]:
     return out
 
 
+# Above this many versions, one mark per version is an unreadable pile of labels: versions
+# are grouped by day, week, month or year, whichever first gives at most this many marks.
+MAX_MARKS = 24
+
+
+def _bucket(when: datetime, unit: str) -> datetime:
+    day0 = when.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return day0
+    if unit == "week":
+        return day0 - timedelta(days=day0.weekday())
+    if unit == "month":
+        return day0.replace(day=1)
+    return day0.replace(month=1, day=1)
+
+
+_BUCKET_NAME = {
+    "day": lambda d: f"{d.day} {d:%b}",
+    "week": lambda d: f"wk {d.day} {d:%b}",
+    "month": lambda d: f"{d:%b %Y}",
+    "year": lambda d: f"{d:%Y}",
+}
+
+
+def group_points(
+    points: list[tuple[str, str, int, str, str, bool]],
+) -> list[tuple[str, str, int, str, str, bool]]:
+    """Many versions -> one point per day, week, month or year (the finest unit giving at
+    most :data:`MAX_MARKS` groups): at the group's first version, labelled with the period
+    and the number of versions, sized by everything that changed in it, linking to the
+    group's first row in the versions table (``#v-<label>``)."""
+    if len(points) <= MAX_MARKS:
+        return points
+    times = [(_parse(p[0]) or datetime.now(UTC)).astimezone(UTC) for p in points]
+    for unit in ("day", "week", "month", "year"):
+        groups: dict[datetime, list[int]] = {}
+        for i, when in enumerate(times):
+            groups.setdefault(_bucket(when, unit), []).append(i)
+        if len(groups) <= MAX_MARKS or unit == "year":
+            break
+    out = []
+    for start, members in groups.items():
+        first = points[members[0]]
+        n = len(members)
+        mag = sum(points[i][2] for i in members)
+        name = _BUCKET_NAME[unit](start)
+        title = f"{name}: {n} version{'s' if n > 1 else ''}, {first[1]} to {points[members[-1]][1]}"
+        out.append((first[0], f"{name} ({n})", mag, title, f"#v-{first[1]}", members[0] == 0))
+    return out
+
+
 def axis(points: list[tuple[str, str, int, str, str, bool]]) -> Axis:
     """Lay out a timeline on a time axis. ``points`` are ``(at, label, magnitude, title,
     href, first)``, oldest first. Marks get an x in a 1000-wide viewBox, a radius growing
-    with how much changed, and a label row chosen so that labels do not overlap."""
+    with how much changed, and a label row chosen so that labels do not overlap. More than
+    :data:`MAX_MARKS` versions are grouped by period first (:func:`group_points`)."""
     if not points:
         return Axis([], [], AXIS_Y + 40)
+    points = group_points(points)
     times = [(_parse(p[0]) or datetime.now(UTC)).astimezone(UTC) for p in points]
     t0, t1 = min(times), max(times)
     span = (t1 - t0).total_seconds()

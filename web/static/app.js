@@ -1,3 +1,43 @@
+// Times in the reader's time zone. The server writes each time as <time datetime="...">
+// in UTC; here it is shown in the browser's zone, with the stored UTC time on hover.
+// A time of exactly midnight UTC is a date given without a time: it stays a date.
+(function () {
+  "use strict";
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old */ }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function utcStamp(d) {
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) +
+      " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + " UTC";
+  }
+
+  function zoneName(d) {
+    try {
+      var parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d);
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i].type === "timeZoneName") return parts[i].value;
+      }
+    } catch (e) { /* old browser */ }
+    return zone;
+  }
+
+  document.querySelectorAll("time[datetime]").forEach(function (el) {
+    var raw = el.getAttribute("datetime");
+    var d = new Date(raw);
+    if (isNaN(d.getTime()) || !/T/.test(raw)) return;
+    el.title = "stored as " + utcStamp(d);
+    if (d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0) return;
+    var text = d.getDate() + " " + MONTHS[d.getMonth()] + " " + d.getFullYear() + ", " +
+      pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + zoneName(d);
+    el.textContent = text;
+    el.setAttribute("data-local", "1");
+  });
+})();
+
 // Diff page: side-by-side / inline toggle, changes-only filter, n/p to jump between
 // changes. Without JavaScript the same choices work through ?view= and ?changes= links.
 (function () {
