@@ -314,20 +314,53 @@ def diff(
 # --- serve ---------------------------------------------------------------------------
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--read-only", is_flag=True, help="Serve for reading only: no adding versions.")
+@click.option(
+    "--token",
+    envvar="TRACKER_TOKEN",
+    help="Adding versions needs this token (form sign-in, or Authorization: Bearer).",
+)
 @pass_ctx
-def serve(c: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web UI with waitress (a production WSGI server)."""
+def serve(
+    c: Context, host: str, port: int, threads: int, read_only: bool, token: str | None
+) -> None:
+    """Serve the web UI with waitress (a production WSGI server). On an address other
+    than loopback it needs --read-only or --token: anyone who can reach it could add
+    versions otherwise."""
+    from .errors import InputError
+
+    if not _loopback(host) and not read_only and not token:
+        raise InputError(
+            f"refusing to serve on {host}: anyone who can reach it could add versions; "
+            "give --read-only, or --token (or TRACKER_TOKEN) to let only a token holder add"
+        )
+    if token is not None and len(token) < 16:
+        raise InputError("the token is too short: use at least 16 characters")
     import waitress
 
     from web import create_app
 
     _ = c.store  # create or migrate the database before the first request
-    app = create_app({"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes})
-    click.echo(f"serving {c.db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
+    app = create_app(
+        {"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes, "READ_ONLY": read_only, "TOKEN": token}
+    )
+    mode = "read-only" if read_only else ("adding needs the token" if token else "open")
+    click.echo(f"serving {c.db_path} on http://{host}:{port}/ ({mode}; Ctrl-C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="tracker")
 
 

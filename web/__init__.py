@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from tracker.sources import DEFAULT_MAX_BYTES
 
-from . import db, errors, present
+from . import auth, db, errors, present
 
 csrf = CSRFProtect()
 
@@ -31,6 +31,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
 
@@ -48,6 +50,10 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        # Who may add versions (see web.auth): nobody when READ_ONLY, a token holder when
+        # TOKEN is set, anyone otherwise.
+        READ_ONLY=False,
+        TOKEN=None,
     )
     app.config.update(config)
     limit = int(app.config["MAX_BYTES"]) + FORM_OVERHEAD
@@ -63,6 +69,7 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     present.init_app(app)
+    auth.init_app(app)
 
     from .views import add, api, browse, diff
 
@@ -70,6 +77,9 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(diff.bp)
     app.register_blueprint(add.bp)
     app.register_blueprint(api.bp)
+    # The API's one write is authorised by a bearer token and accepts JSON only; the
+    # forms keep their CSRF tokens.
+    csrf.exempt(api.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:

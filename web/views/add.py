@@ -12,6 +12,7 @@ from tracker import ingest
 from tracker.errors import Conflict, DateError, InputError, TrackerError
 from tracker.sources import Source, read_bytes
 
+from ..auth import require_form_write
 from ..db import get_db
 from ..present import jsonable, wants_json
 
@@ -71,6 +72,8 @@ def form_context(form: dict[str, str], error: str | None = None, field: str = ""
 
 @bp.get("/add")
 def add_form() -> ResponseReturnValue:
+    if (gate := require_form_write()) is not None:
+        return gate
     documents = get_db().documents()
     form = dict.fromkeys(FIELDS, "")
     wanted = request.args.get("doc", "")
@@ -90,6 +93,8 @@ def add_form() -> ResponseReturnValue:
 
 @bp.post("/add")
 def add_submit() -> ResponseReturnValue:
+    if (gate := require_form_write()) is not None:
+        return gate
     form = {k: request.form.get(k, "") for k in FIELDS}
     store = get_db()
     try:
