@@ -7,6 +7,7 @@ HTML page has a JSON twin built from the same context (``?format=json`` or ``/ap
 
 from __future__ import annotations
 
+import gzip
 import os
 import secrets
 from typing import Any
@@ -34,6 +35,38 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+# Text responses above this size are gzipped for clients that accept it: a diff page is
+# mostly repeated markup, ~10x smaller compressed (level 6: ~20 ms per MB on this machine).
+COMPRESS_ABOVE = 1024
+COMPRESSIBLE = (
+    "text/html", "text/css", "text/plain", "application/json", "application/javascript",
+    "text/javascript", "image/svg+xml", "application/atom+xml", "text/csv",
+)  # fmt: skip
+
+
+def compress(response: Response) -> Response:
+    """Gzip a buffered text response when the request accepts gzip. A few lines instead
+    of a dependency: the server sends only small static files and rendered pages, never
+    streams, and needs no other encoding."""
+    from flask import request
+
+    response.vary.add("Accept-Encoding")
+    if (
+        response.direct_passthrough
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < COMPRESS_ABOVE:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def create_app(config: dict[str, Any] | str | None = None) -> Flask:
@@ -85,6 +118,6 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     def headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        return response
+        return compress(response)
 
     return app

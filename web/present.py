@@ -125,10 +125,17 @@ class Block:
     n: int = 0
     rows: tuple[Block, ...] = ()
     id: str = ""
+    index: int = 0  # a row's place in the diff's changes
 
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    @property
+    def span(self) -> str:
+        """A run's rows as ``start-end`` indices into the changes (end excluded): what
+        the page asks the JSON twin for (``?format=json&rows=start-end``)."""
+        return f"{self.rows[0].index}-{self.rows[-1].index + 1}" if self.rows else ""
 
 
 def moved_id(change: Any) -> str:
@@ -147,7 +154,7 @@ def diff_blocks(changes: Iterable[Any]) -> list[Block]:
     items: list[Block] = []
     k = 0  # next move to place
     n = 0
-    for c in changes:
+    for i, c in enumerate(changes):
         if c.old and not c.moved:
             while k < len(moves) and moves[k][0] < c.old[0].ordinal:
                 m = changes[moves[k][1]]
@@ -155,9 +162,9 @@ def diff_blocks(changes: Iterable[Any]) -> list[Block]:
                 k += 1
         if is_change(c):
             n += 1
-            items.append(Block("row", c, n, id=row_id(c)))
+            items.append(Block("row", c, n, id=row_id(c), index=i))
         else:
-            items.append(Block("row", c, 0, id=row_id(c)))
+            items.append(Block("row", c, 0, id=row_id(c), index=i))
     for _, i in moves[k:]:
         items.append(Block("moved", changes[i], id=moved_id(changes[i])))
     # Fold each run of rows that are not changes.

@@ -85,7 +85,16 @@
   });
 
   if (onlyBox) {
-    onlyBox.addEventListener("change", function () { setChangesOnly(onlyBox.checked); });
+    onlyBox.addEventListener("change", function () {
+      // A big diff left its long runs empty: every row needs the full page.
+      if (!onlyBox.checked && diff.querySelector(".run.lazy")) {
+        var url = new URL(window.location.href);
+        url.searchParams.set("changes", "0");
+        window.location.assign(url.href);
+        return;
+      }
+      setChangesOnly(onlyBox.checked);
+    });
   }
 
   // The address wins over the remembered choice, so a shared link shows what was shared.
@@ -132,10 +141,90 @@
     if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
   }
 
+  // A big diff sends long runs empty: their rows come from the page's JSON twin when the
+  // run is first opened, built here with textContent only (never parsed as markup).
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function labels(side) {
+    return side.map(function (p) { return p.label; }).join(", ");
+  }
+
+  function cell(side, cls, text) {
+    var c = el("div", "cell " + cls);
+    var tags = el("span", "cell-labels");
+    side.forEach(function (p) { tags.appendChild(el("span", "plabel", p.label)); });
+    c.appendChild(tags);
+    c.appendChild(el("span", "text", text));
+    return c;
+  }
+
+  function buildRow(c) {
+    var id = c.new.length ? "new-" + c.new[0].path : "old-" + c.old[0].path;
+    var row = el("section", "row k-" + c.kind + (c.renumbered ? " renumbered" : ""));
+    row.id = id;
+    row.setAttribute("data-kind", c.kind);
+    row.setAttribute("data-changed", "0");
+    row.setAttribute("tabindex", "-1");
+    row.setAttribute("aria-labelledby", id + "-h");
+    var head = el("div", "row-head");
+    var h = el("h2", "row-h");
+    h.id = id + "-h";
+    var a = el("a", "anchor", labels(c.new.length ? c.new : c.old));
+    a.href = "#" + id;
+    h.appendChild(a);
+    h.appendChild(document.createTextNode(" "));
+    h.appendChild(el("span", "badge k-" + c.kind, c.kind));
+    head.appendChild(h);
+    if (c.renumbered) {
+      head.appendChild(el("span", "badge flag renumbered", labels(c.old) + " \u2192 " + labels(c.new)));
+    }
+    row.appendChild(head);
+    var oldText = c.old.map(function (p) { return p.text; }).join("\n");
+    var newText = c.new.map(function (p) { return p.text; }).join("\n");
+    var pair = el("div", "pair");
+    pair.appendChild(cell(c.old, "old", oldText));
+    pair.appendChild(cell(c.new, "new", newText));
+    row.appendChild(pair);
+    var inline = el("div", "cell inline");
+    inline.appendChild(el("span", "text", newText));
+    row.appendChild(inline);
+    return row;
+  }
+
+  function loadRun(run) {
+    var url = new URL(window.location.href);
+    url.hash = "";
+    url.searchParams.set("format", "json");
+    url.searchParams.set("rows", run.getAttribute("data-rows"));
+    var box = run.querySelector(".run-rows");
+    box.setAttribute("aria-busy", "true");
+    return fetch(url.href, { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("could not load rows: " + r.status);
+        return r.json();
+      })
+      .then(function (data) {
+        data.changes.forEach(function (c) { box.appendChild(buildRow(c)); });
+        run.classList.remove("lazy");
+        run.removeAttribute("data-rows");
+        box.removeAttribute("aria-busy");
+      });
+  }
+
   diff.querySelectorAll(".run-toggle").forEach(function (button) {
     button.addEventListener("click", function () {
       var run = button.parentNode;
-      openRun(run, !run.classList.contains("open"));
+      var open = !run.classList.contains("open");
+      if (open && run.classList.contains("lazy")) {
+        loadRun(run).then(function () { openRun(run, true); }, function (e) { say(String(e.message)); });
+        return;
+      }
+      openRun(run, open);
     });
   });
 

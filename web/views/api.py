@@ -14,7 +14,7 @@ from tracker.sources import read_bytes
 from ..auth import require_api_write
 from ..db import get_db
 from . import browse
-from .diff import diff_context
+from .diff import comparison
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -64,7 +64,7 @@ def version(doc: str, label: str) -> ResponseReturnValue:
 @bp.get("/d/<doc>/diff/<spec>")
 def diff(doc: str, spec: str) -> ResponseReturnValue:
     """``tracker diff DOC FROM TO --format json``."""
-    return jsonify(diff_json(diff_context(doc, spec)["cmp"]))
+    return jsonify(diff_json(comparison(doc, spec)[1]))
 
 
 @bp.get("/d/<doc>/p/<path:path>")
