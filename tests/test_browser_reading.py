@@ -306,3 +306,92 @@ def test_times_in_the_readers_zone_with_utc_on_hover(browser, live_server) -> No
     page.goto("/d/peace-plan")
     assert page.locator("#v-us-28 time").inner_text() == "20 Nov 2025"
     context.close()
+
+
+# --- taking it away: Word redline and print ---------------------------------------------------
+
+
+def test_redline_download_and_print_stylesheet(page) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    page.goto(DIFF)
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Word redline")).click()
+    download = info.value
+    assert download.suggested_filename == "peace-plan-us-28-framework-20.docx"
+    doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
+    assert any(True for _ in doc.element.body.iter(qn("w:ins")))
+    assert any(True for _ in doc.element.body.iter(qn("w:del")))
+    # On paper: no toolbar or site chrome, changes marked by line as well as colour.
+    page.emulate_media(media="print")
+    assert not page.locator("#diff-toolbar").is_visible()
+    assert not page.locator("header.site").is_visible()
+    deleted = page.locator("#new-4 .cell.old del").first
+    assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
+    shot(page, "read-diff-print", full_page=False)
+    page.emulate_media(media="screen")
+
+
+# --- a big document -----------------------------------------------------------------------------
+
+
+def test_folded_runs_of_a_big_diff_load_on_demand(browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tracker import ingest
+    from tracker.sources import read_bytes
+    from tracker.store import Store
+
+    db = tmp_path / "big.db"
+    with Store(db) as store:
+        for label, word, at in (("a", "original", "2026-01-01"), ("b", "amended", "2026-01-02")):
+            text = "".join(
+                f"{i}. Clause {i} keeps its {word if i % 6 == 0 else 'original'} wording.\n"
+                for i in range(1, 1601)
+            )
+            ingest.add_version(store, "big", read_bytes(text.encode(), "t"), at=at, label=label)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = shutil.which("tracker", path=str(Path(sys.executable).parent)) or "tracker"
+    proc = subprocess.Popen(
+        [exe, "--db", str(db), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        context = browser.new_context(viewport=DESKTOP, base_url=url)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto("/d/big/diff/a..b")
+        run_id = page.locator(".run.lazy").first.get_attribute("id")
+        run = page.locator("#" + run_id)
+        assert run.locator(".row").count() == 0  # sent empty
+        count = int(run.get_attribute("data-count"))
+        run.locator(".run-toggle").click()
+        run.locator(".row").first.wait_for()
+        assert run.locator(".row").count() == count
+        assert run.locator(".row").first.is_visible()
+        assert "lazy" not in run.get_attribute("class")
+        assert run.locator(".row .cell.old .text").first.inner_text().startswith("Clause")
+        shot(page, "read-big-diff-run-open")
+        assert not errors, errors
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)

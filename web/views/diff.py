@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker.compare import Comparison, compare
@@ -125,6 +126,20 @@ def diff(doc: str, spec: str) -> ResponseReturnValue:
     data.update(summary=cmp.diff.summary(), headline=cmp.diff.headline(), rows=list(rows))
     data["changes"] = [change_json(c) for c in cmp.diff.changes[rows[0] : rows[1]]]
     return jsonify(data)
+
+
+@bp.get("/d/<doc>/diff/<spec>/redline.docx")
+def redline(doc: str, spec: str) -> ResponseReturnValue:
+    """The comparison as a Word document with tracked changes (see tracker.redline)."""
+    from tracker.redline import diff_docx
+
+    _, cmp = comparison(doc, spec)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{doc}-{cmp.old.label}-{cmp.new.label}")
+    return Response(
+        diff_docx(cmp),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
+    )
 
 
 @bp.get("/d/<doc>/compare")
