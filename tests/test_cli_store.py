@@ -356,7 +356,10 @@ def test_show_json_shape(invoke, imported) -> None:
         36,
     )
     assert len(data["provisions"]) == 36
-    assert set(data["provisions"][0]) == {"path", "number", "marker", "depth", "text", "heading"}
+    # Keys are only ever added: the reader's label ("¶2", "12.1") and the heading.
+    assert set(data["provisions"][0]) == {
+        "path", "number", "marker", "depth", "text", "label", "heading",
+    }  # fmt: skip
     paths = [p["path"] for p in data["provisions"]]
     assert "3" not in paths and "4" in paths
     assert data["sha256"] == hashlib.sha256(data["text"].encode("utf-8")).hexdigest()

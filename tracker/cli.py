@@ -20,7 +20,7 @@ from .provisions import VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, read_document, read_path
 
 if TYPE_CHECKING:
-    from .store import Store, Version
+    from .store import Store
 
 DEFAULT_DB = "tracker.db"
 
@@ -92,19 +92,6 @@ def format_option(*choices: str) -> Any:
         )(f)
 
     return decorate
-
-
-def _without_text(v: Version) -> dict[str, Any]:
-    """A version's metadata (listings leave the full text to ``show``)."""
-    row = asdict(v)
-    del row["text"]
-    return row
-
-
-def provision_json(p: Any) -> dict[str, Any]:
-    """A stored provision as ``show --json`` lists it."""
-    return {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-            "text": p.text, "heading": p.heading}  # fmt: skip
 
 
 def want_json(fmt: str, as_json: bool) -> bool:
@@ -310,7 +297,9 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     if doc is None:
         docs = store.documents()
         if want_json(fmt, as_json):
-            emit_json({"documents": [asdict(d) for d in docs]})
+            from .serialize import documents_json
+
+            emit_json(documents_json(docs))
             return
         if not docs:
             click.echo("no documents yet: add one with 'tracker add DOC FILE'")
@@ -326,14 +315,9 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     # What changed from the previous version: read from the stored steps, not recomputed.
     steps = {s.label: s for s in history.timeline(store, doc)}
     if want_json(fmt, as_json):
-        rows = []
-        for v in versions:
-            step = steps[v.label]
-            rows.append(
-                {**_without_text(v), "previous": step.previous, "changes": step.summary,
-                 "headline": step.headline}
-            )  # fmt: skip
-        emit_json({"doc": doc, "versions": rows})
+        from .serialize import versions_json
+
+        emit_json(versions_json(doc, versions, steps.values()))
         return
     for v in versions:
         step = steps[v.label]
@@ -387,16 +371,11 @@ def show(
         return
     provisions = store.provisions(v.id)
     if want_json(fmt, as_json):
+        from .serialize import version_json
+
         info = store.source_info(v.id)
-        emit_json(
-            {
-                "doc": doc,
-                **asdict(v),
-                "format": info["format"],
-                "reader": store.provisions_reader(v.id) or info["reader"],
-                "provisions": [provision_json(p) for p in provisions],
-            }
-        )  # fmt: skip
+        reader = store.provisions_reader(v.id) or info["reader"]
+        emit_json(version_json(doc, v, provisions, info["format"], reader))
         return
     click.echo(f"document: {doc}\nlabel:    {v.label}\nat:       {dates.show(v.at, tz)}")
     click.echo(f"as given: {v.at_text}\nkind:     {v.kind}\nsha256:   {v.sha256}")
@@ -478,20 +457,53 @@ def stream(pieces: Iterable[str]) -> None:
 # --- serve ---------------------------------------------------------------------------
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--read-only", is_flag=True, help="Serve for reading only: no adding versions.")
+@click.option(
+    "--token",
+    envvar="TRACKER_TOKEN",
+    help="Adding versions needs this token (form sign-in, or Authorization: Bearer).",
+)
 @pass_ctx
-def serve(c: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web UI with waitress (a production WSGI server)."""
+def serve(
+    c: Context, host: str, port: int, threads: int, read_only: bool, token: str | None
+) -> None:
+    """Serve the web UI with waitress (a production WSGI server). On an address other
+    than loopback it needs --read-only or --token: anyone who can reach it could add
+    versions otherwise."""
+    from .errors import InputError
+
+    if not _loopback(host) and not read_only and not token:
+        raise InputError(
+            f"refusing to serve on {host}: anyone who can reach it could add versions; "
+            "give --read-only, or --token (or TRACKER_TOKEN) to let only a token holder add"
+        )
+    if token is not None and len(token) < 16:
+        raise InputError("the token is too short: use at least 16 characters")
     import waitress
 
     from web import create_app
 
     _ = c.store  # create or migrate the database before the first request
-    app = create_app({"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes})
-    click.echo(f"serving {c.db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
+    app = create_app(
+        {"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes, "READ_ONLY": read_only, "TOKEN": token}
+    )
+    mode = "read-only" if read_only else ("adding needs the token" if token else "open")
+    click.echo(f"serving {c.db_path} on http://{host}:{port}/ ({mode}; Ctrl-C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="tracker")
 
 

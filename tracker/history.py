@@ -621,18 +621,25 @@ def search(
     doc: str | None = None,
     limit: int = 50,
     mark: tuple[str, str] = ("[", "]"),
+    advanced: bool = False,
 ) -> list[Hit]:
     """FTS5 full-text search over every provision of every version, best match (bm25)
-    first among the newest :data:`SEARCH_CANDIDATES` matches. ``query`` is FTS5 syntax:
-    words, "phrases", prefix*, AND/OR/NOT, NEAR(...). Matches are wrapped in ``mark``."""
+    first among the newest :data:`SEARCH_CANDIDATES` matches. ``query`` is taken as typed
+    (words, "phrases", prefix*; figures and punctuation are searched for as they are);
+    with ``advanced`` it is FTS5 syntax: AND/OR/NOT, NEAR(...), column filters. Matches
+    are wrapped in ``mark``."""
     if not query.strip():
         raise QueryError("empty search query")
     if doc is not None:
         store.document(doc)
+    match = query if advanced else store.plain_match(query)
+    if not match.strip():
+        raise QueryError(f"nothing to search for in {query!r}")
     try:
-        rows = store.search(query, doc, limit, mark, max(SEARCH_CANDIDATES, limit))
+        rows = store.search(match, doc, limit, mark, max(SEARCH_CANDIDATES, limit))
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"bad search query {query!r}: {exc}") from None
+        hint = "" if advanced else " (without advanced mode, the query is searched as typed)"
+        raise QueryError(f"bad search query {query!r}: {exc}{hint}") from None
     return [
         Hit(r["document"], r["label"], r["at"], r["path"], r["number"], r["snippet"]) for r in rows
     ]

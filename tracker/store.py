@@ -19,6 +19,7 @@ up to date inside one transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +31,9 @@ import sqlite_utils
 
 from .errors import Conflict, NotFound, TrackerError
 from .provisions import Provision, path_of
+
+# A quoted word that ended in * (a prefix search typed as-is).
+_PREFIX = re.compile(r'"([^"*]+)\*+"')
 
 BUSY_TIMEOUT_MS = 10_000
 # The reader recorded for text stored before readers existed (and for a version given as
@@ -790,6 +794,15 @@ class Store:
             "OR to_version IN (SELECT id FROM versions WHERE document = ?)",
             [doc, doc],
         )
+
+    def plain_match(self, query: str) -> str:
+        """A query as typed -> an FTS5 match expression that finds it: each word (or
+        "quoted phrase") becomes a quoted phrase, so ``600,000``, ``50%``, ``U.S.`` and
+        ``non-aggression`` are searched for, not parsed as syntax. A trailing ``*`` still
+        asks for a prefix (``Zapor*``)."""
+        quoted = self.db.quote_fts(query)
+        # quote_fts turns Zapor* into "Zapor*"; FTS5 spells a prefix phrase "Zapor" *.
+        return _PREFIX.sub(r'"\1" *', quoted)
 
     def search(
         self, match: str, doc: str | None, limit: int, mark: tuple[str, str], candidates: int

@@ -605,14 +605,92 @@ def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[s
     return False
 
 
+# Words that carry no meaning of their own in a changed stretch: a term whose other
+# changed words are all typed or in this list is still a clean swap of its typed words.
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with into and or as is are be been being was were "
+    "it its this that these those any all each after".split()
+)
+# How many changed words may be neither typed nor function words: one in a swap ("is
+# eligible to" -> "will"), none in a pure insertion or deletion, two for deadlines and
+# dates either way, whose phrases come with an anchor ("within 100 days of a ceasefire").
+_LEEWAY = {"deadline": 2, "date": 2}
+
+
+def _typed_spans(before: str, term: str, after: str) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, text) of what ``term`` holds, spans relative to the term:
+    deadlines and dates that reach into it from the context count, clipped to it."""
+    lo, hi = len(before), len(before) + len(term)
+    out = []
+    for kind, s, e, t in _scan(before + term + after):
+        if kind in _REACHING:
+            if not (s < hi and e > lo or (lo == hi and s <= lo <= e)):
+                continue
+        elif s < lo or e > hi:
+            continue
+        out.append((kind, max(s, lo) - lo, min(e, hi) - lo, t))
+    return out
+
+
+def _changed_words(text: str, other: str) -> list[tuple[int, str]]:
+    """(start, folded word) of the words of ``text`` not matched by a word of ``other``
+    (multiset difference): "Ukraine will be given" -> "shall be provided to Ukraine" has
+    changed words will, given | shall, provided, to."""
+    left = Counter(w.casefold() for _, w in _wordish(other))
+    out = []
+    for s, w in _wordish(text):
+        f = w.casefold()
+        if left[f] > 0:
+            left[f] -= 1
+        else:
+            out.append((s, f))
+    return out
+
+
 def _type(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> str | None:
+    """The type of a changed stretch, or None for a plain rewording.
+
+    A stretch is typed by kind K only when its changed words themselves are of kind K: a
+    figure replaced, a modal swapped, a negation added or dropped, a deadline or date
+    changed. The K-things on the two sides must differ, at least one changed word must be
+    one of them, and every other changed word must be typed too, a function word, or
+    within a small leeway (none for a pure insertion or deletion). So "will" -> "shall" is
+    a modal, but a sentence rewritten around a "will" is a rewording."""
     if not _may_be_typed(ctx_old, old, new, ctx_new):
         return None
-    a = _features(ctx_old[0], old, ctx_old[1])
-    b = _features(ctx_new[0], new, ctx_new[1])
-    short = bool(old.strip() and new.strip()) or len((old + new).split()) <= _SHORT_WORDS
+    spans_a = _typed_spans(ctx_old[0], old, ctx_old[1])
+    spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
+    if not spans_a and not spans_b:
+        return None
+    changed = [(spans_a, s, w) for s, w in _changed_words(old, new)] + [
+        (spans_b, s, w) for s, w in _changed_words(new, old)
+    ]
+
+    def kinds_at(spans: list[tuple[str, int, int, str]], at: int) -> set[str]:
+        return {k for k, s, e, _ in spans if s <= at < e}
+
+    covered = [kinds_at(spans, s) for spans, s, _ in changed]
+    residual = sum(
+        1
+        for k, (_, _, w) in zip(covered, changed, strict=True)
+        if not k and w not in _FUNCTION_WORDS
+    )
+    swap = bool(old.strip() and new.strip())
+
+    def counts(spans: list[tuple[str, int, int, str]], kind: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for k, _, _, t in spans:
+            if k == kind:
+                key = " ".join(t.lower().split())
+                out[key] = out.get(key, 0) + 1
+        return out
+
     for kind in _TYPE_ORDER:
-        if a.get(kind) != b.get(kind) and (short or kind not in ("negation", "modal")):
+        if not any(kind in k for k in covered):
+            continue
+        if counts(spans_a, kind) == counts(spans_b, kind):
+            continue
+        if residual <= (1 if swap else 0) or residual <= _LEEWAY.get(kind, 0):
             return kind
     return None
 
@@ -643,7 +721,9 @@ def _figure_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
     """Cut a changed stretch at its figures when both sides hold as many figures:
     "600,000 personnel" -> "800,000 in peacetime" gives the figure pair on its own, with
     a scale word kept on the figure ("$100 billion"). None when figures do not pair up."""
-    fo, fn = list(_FIGURE.finditer(old)), list(_FIGURE.finditer(new))
+    # A figure glued to letters (G8, A4) is part of a name, not an amount.
+    fo = [m for m in _FIGURE.finditer(old) if not (m.start() and old[m.start() - 1].isalpha())]
+    fn = [m for m in _FIGURE.finditer(new) if not (m.start() and new[m.start() - 1].isalpha())]
     if not fo or len(fo) != len(fn) or [m.group(0) for m in fo] == [m.group(0) for m in fn]:
         return None
 
@@ -658,6 +738,30 @@ def _figure_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
         return out + [text[at:]]
 
     return list(zip(cuts(old, fo), cuts(new, fn), strict=True))
+
+
+def _phrase_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
+    """Cut a reworded stretch at its deadline (or date) phrases when both sides hold as
+    many and they differ: "Within 100 days, elections shall be held" -> "elections will be
+    held as soon as possible" gives "Within 100 days" -> "as soon as possible" on its own.
+    None when they do not pair up."""
+    for kind in ("deadline", "date"):
+        fo = [(s, e) for k, s, e, _ in _scan(old) if k == kind]
+        fn = [(s, e) for k, s, e, _ in _scan(new) if k == kind]
+        if not fo or len(fo) != len(fn):
+            continue
+        if [normalise(old[s:e]) for s, e in fo] == [normalise(new[s:e]) for s, e in fn]:
+            continue
+
+        def cuts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+            out, at = [], 0
+            for s, e in spans:
+                out += [text[at:s], text[s:e]]
+                at = e
+            return out + [text[at:]]
+
+        return list(zip(cuts(old, fo), cuts(new, fn), strict=True))
+    return None
 
 
 def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
@@ -687,7 +791,11 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
         whole = _term((before, after), old, new, (before, after), True)
         if whole is None:
             continue
-        pieces = _figure_pieces(old, new) if whole.type == "number" else None
+        # A stretch whose figures pair up is cut at them even when it is a rewording as a
+        # whole: "600,000 personnel" -> "800,000 in peacetime" still holds a figure swap.
+        pieces = _figure_pieces(old, new) if whole.type in ("number", None) else None
+        if pieces is None and whole.type is None:
+            pieces = _phrase_pieces(old, new)
         if not pieces:
             out.append(whole)
             continue

@@ -9,10 +9,11 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from tracker import ingest
-from tracker.errors import InputError, TrackerError
+from tracker.errors import Conflict, DateError, InputError, TrackerError
 from tracker.readers import MEDIA_TYPES, sniff
 from tracker.sources import Source, read_document
 
+from ..auth import require_form_write
 from ..db import get_db
 from ..present import jsonable, wants_json
 
@@ -61,8 +62,29 @@ def read_source(form: dict[str, str], upload: FileStorage | None) -> Source:
     raise InputError("paste the text of the version, or choose a file to upload")
 
 
-def form_context(form: dict[str, str], error: str | None = None) -> dict[str, Any]:
+def error_field(exc: TrackerError, form: dict[str, str]) -> str:
+    """The form field an error is about (its input gets ``aria-describedby`` pointing at
+    the message), or "" for the form as a whole. Read from the exception's type and
+    message: the library's errors name what was wrong."""
+    message = str(exc)
+    if isinstance(exc, DateError):
+        return "tz" if "time zone" in message and "unknown time zone in" not in message else "date"
+    if isinstance(exc, Conflict):
+        return "label"
+    if "no date" in message:
+        return "date"
+    if "unknown kind" in message:
+        return "kind"
+    if "document" in message and form.get("doc") == NEW:
+        return "new_doc"
+    if "label" in message:
+        return "label"
+    return "text"
+
+
+def form_context(form: dict[str, str], error: str | None = None, field: str = "") -> dict[str, Any]:
     return {
+        "error_field": field,
         "documents": get_db().documents(),
         "kinds": ingest.VERSION_KINDS,
         "form": form,
@@ -75,6 +97,8 @@ def form_context(form: dict[str, str], error: str | None = None) -> dict[str, An
 
 @bp.get("/add")
 def add_form() -> ResponseReturnValue:
+    if (gate := require_form_write()) is not None:
+        return gate
     documents = get_db().documents()
     form = dict.fromkeys(FIELDS, "")
     wanted = request.args.get("doc", "")
@@ -96,6 +120,8 @@ def add_form() -> ResponseReturnValue:
 
 @bp.post("/add")
 def add_submit() -> ResponseReturnValue:
+    if (gate := require_form_write()) is not None:
+        return gate
     form = {k: request.form.get(k, "") for k in FIELDS}
     store = get_db()
     try:
@@ -121,7 +147,8 @@ def add_submit() -> ResponseReturnValue:
             message += " (choose the file again: browsers do not keep it)"
         if wants_json():
             return {"error": str(exc), "status": exc.status, "form": jsonable(form)}, exc.status
-        return render_template("add.html", **form_context(form, message)), exc.status
+        ctx = form_context(form, message, error_field(exc, form))
+        return render_template("add.html", **ctx), exc.status
     version = result.version
     if not result.stored:
         flash(f"That text is identical to {version.label}, already stored: nothing was added.")
