@@ -33,9 +33,11 @@ Metrics, per pair and overall (micro-averaged: counts are summed over pairs):
 - **flags**: over the entries a system paired correctly (all member pairs predicted) with
   both sides present, renumbered (unless ``null``) and moved as the truth says. The line
   diff has no flags (n/a).
-- **terms**: a truth term ``[old words, new words]`` is found when the change that pairs
-  the entry has a deleted span containing the old words and an inserted span containing
-  the new words (an empty side always matches). Tracker's spans are its typed terms' old
+- **terms**: a truth term ``[old words, new words]`` is found when, in the change that
+  pairs the entry, the old words occur as a run in the deleted words and the new words as a
+  run in the inserted words (deleted and inserted spans each joined in order; punctuation
+  ignored, so ``October 29, 2025`` is found in ``[-October 29-], [-2025-]``; an empty side
+  always matches). Tracker's spans are its typed terms' old
   and new texts and its ``-``/``+`` word ops; the line diff's are a difflib word diff of the
   paired lines (``replace``/``delete`` runs old, ``replace``/``insert`` runs new).
 
@@ -238,7 +240,7 @@ def run_lines(old: bytes, new: bytes) -> Outcome:
 
 
 _UNDERLINE = re.compile(r"(?:\s*[-=]{3,})+$")
-_LEAD = re.compile(r"^(?:#+|[-+*]|\(\w{1,4}\)|\d+(?:\.\d+)*[.)]?|[a-z]{1,4}[.)])\s+")
+_LEAD = re.compile(r"^(?:#+\s*|(?:[-+*]|\(\w{1,4}\)|\d+[a-z]?(?:\.\d+)*[.)]?|[a-z]{1,4}[.)])\s+)")
 
 
 def bare(unit: str) -> str:
@@ -330,6 +332,19 @@ class Score:
         }
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def _run_in(run: list[str], words: list[str]) -> bool:
+    """Whether ``run`` occurs as consecutive words in ``words`` (an empty run always does)."""
+    n = len(run)
+    return not n or any(words[i : i + n] == run for i in range(len(words) - n + 1))
+
+
 def score(entries: list[dict], out: Outcome) -> Score:
     s = Score(has_flags=any(f is not None for f in out.flags) or not out.flags)
     # Resolve every phrase; a unit named by two phrases is a granularity error.
@@ -397,12 +412,9 @@ def score(entries: list[dict], out: Outcome) -> Score:
         s.terms += len(terms)
         found_terms = 0
         if change is not None:
-            deleted, inserted = out.spans[change]
+            deleted, inserted = (_words(" ".join(spans)) for spans in out.spans[change])
             for old_words, new_words in terms:
-                o, n = fold(old_words), fold(new_words)
-                if (not o or any(o in d for d in deleted)) and (
-                    not n or any(n in x for x in inserted)
-                ):
+                if _run_in(_words(old_words), deleted) and _run_in(_words(new_words), inserted):
                     found_terms += 1
         s.terms_found += found_terms
         flag_ok = True
