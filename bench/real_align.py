@@ -69,7 +69,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT.parent / "shared" / "corpora" / "ota-pga-versions.bundle"
+BUNDLE_NAME = Path("shared") / "corpora" / "ota-pga-versions.bundle"
+
+
+def _find_bundle() -> Path:
+    """``../shared/corpora/`` from the repository root; a checkout kept one level deeper
+    (a git worktree in a folder of worktrees) finds it one level further up."""
+    for folder in ROOT.parents:
+        if (folder / BUNDLE_NAME).exists():
+            return folder / BUNDLE_NAME
+    return ROOT.parent / BUNDLE_NAME
+
+
+BUNDLE = _find_bundle()
 TRUTH = Path(__file__).resolve().parent / "real_truth.json"
 
 sys.path.insert(0, str(ROOT))
@@ -93,8 +105,9 @@ def corpus(repo: str | None) -> Iterator[Path | None]:
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="pga-") as tmp:
-        dest = Path(tmp) / "pga"
-        subprocess.run(["git", "clone", "-q", str(BUNDLE), str(dest)], check=True)
+        dest = Path(tmp) / "pga.git"
+        # Bare: only `git show` and `git log` are needed, and a checkout costs seconds.
+        subprocess.run(["git", "clone", "-q", "--bare", str(BUNDLE), str(dest)], check=True)
         yield dest
 
 
