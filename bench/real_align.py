@@ -15,7 +15,9 @@ A phrase must occur in exactly one unit of its side (a provision for tracker, a 
 line for the line diff); the script lists the phrases that resolve to none or to several.
 Matching folds case, whitespace, quote and dash styles and ignores Markdown markup
 (``*``, ``_``, ``\\``, ``[``, ``]`` and link targets), so the same truth serves every reader.
-``renumbered: null`` means "not checked" (an unnumbered paragraph whose section number
+Flags follow the diff contract: ``renumbered`` means the number changed but the order did
+not, ``moved`` that the provision left the order (a moved provision is never also
+renumbered). ``renumbered: null`` means "not checked" (an unnumbered paragraph whose section number
 changed: whether its path counts as changed is the tree's convention, not a fact), and so
 does ``moved: null`` (two paragraphs that swapped places: which one moved is a choice).
 
