@@ -57,7 +57,7 @@ _KEYWORD = re.compile(
     re.VERBOSE,
 )
 # "1.", "1)", "12." (any number of digits, bounded); "(1)".
-_DECIMAL = re.compile(r"(?P<n>\d{1,9})(?P<p>[.)])(?=\s|$)")
+_DECIMAL = re.compile(r"(?P<n>\d{1,9})(?P<s>[A-Z])?(?P<p>[.)])(?=\s|$)")
 _PAREN = re.compile(r"\((?P<n>\d{1,9}|[a-z]{1,2}|[A-Z]{1,2}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\)")
 # "3.4", "1.1.1", "1.1." (two to six levels).
 _MULTI = re.compile(r"(?P<n>\d{1,4}(?:\.\d{1,4}){1,5})(?P<p>\.)?(?=\s|$)")
@@ -76,7 +76,8 @@ class Marker:
     number alone (``"6"``, ``"ii"``, ``"3.4"``); ``style`` names the series it belongs to,
     punctuation included (``"1."``, ``"(1)"``, ``"a)"``, ``"(i)"``, ``"A."``, ``"I."``,
     ``"1.1"`` for multi-level numbers, ``"Article"``, ``"Annex"``); ``value`` is its place
-    in that series (``"c"`` is 3, ``"iv"`` is 4, ``"3.4"`` is 4). A single letter that is
+    in that series (``"c"`` is 3, ``"iv"`` is 4, ``"3.4"`` is 4; ``"10A."`` is 10 with
+    ``sub`` 1, inserted after 10). A single letter that is
     also a roman numeral (``i``, ``v``, ``x``...) is read as a letter, with ``roman`` giving
     its value as a numeral, for the tree builder to choose from context. ``end`` is where
     the provision's own text starts.
@@ -88,6 +89,7 @@ class Marker:
     value: int
     end: int
     roman: int = 0
+    sub: int = 0  # a letter after a number ("10A." is 10 with sub 1)
 
     @property
     def keyword(self) -> str:
@@ -167,8 +169,10 @@ def parse(line: str) -> Marker | None:
             return None
         m = _DECIMAL.match(head)
         if m:
-            n = m.group("n")
-            return Marker(m.group(0), n, f"1{m.group('p')}", int(n), m.end())
+            n, sub = m.group("n"), m.group("s")
+            # "10A." is inserted between 10 and 11: the same series, one step after 10.
+            return Marker(m.group(0), n + (sub or ""), f"1{m.group('p')}", int(n), m.end(),
+                          sub=ord(sub) - 64 if sub else 0)  # fmt: skip
         return None
     if first == "(":
         m = _PAREN.match(head)

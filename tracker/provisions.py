@@ -147,6 +147,9 @@ def normalise(text: str) -> str:
 MAX_SKIP = 20
 # Letters and numerals skip less: "(v)" after "(a)" is a numeral, not the 22nd letter.
 MAX_LETTER_SKIP = 3
+# Headings at this level and below are paragraphs that a reader took for headings (all
+# bold, or all italic): their level says nothing of their rank.
+PSEUDO_LEVEL = 7
 _TOP_STYLES = frozenset(("1.", "1)", "(1)", "1.1"))
 
 
@@ -198,13 +201,14 @@ class _Frame:
     """An open container: a heading, a numbered point or a list item."""
 
     node: int  # index into the nodes (-1 for the document itself)
-    kind: str  # "doc" | "heading" | "point" | "item"
-    level: int  # a heading's level; an item's list depth; -1 otherwise
+    kind: str  # "doc" | "heading" | "section" (Article 5, Annex I) | "point" | "item"
+    level: float  # a heading's level; an item's list depth; -1 otherwise
     style: str  # the marker's series ("" when unnumbered)
     value: int
     number: str
     heading: str  # the heading text in force inside this frame
     in_list: int = -1  # list depth this frame was opened inside (-1: outside any list)
+    sub: int = 0  # the letter after its number ("10A."), as markers.Marker.sub
     counter: int = 0  # unnumbered children so far (for "p<k>")
     bullets: int = 0  # bulleted children so far
 
@@ -237,7 +241,7 @@ def _continues(f: _Frame, m: markers.Marker) -> bool:
             return f.value < m.value <= f.value + MAX_SKIP
         # "1.3" -> "2.1": the next chapter's numbering, one level up.
         return m.value <= 3 and _multi_after(new, old)
-    return f.value < m.value <= f.value + skip
+    return (f.value, f.sub) < (m.value, m.sub) and m.value <= f.value + skip
 
 
 def _multi_after(new: str, old: str) -> bool:
@@ -289,7 +293,8 @@ class _Builder:
         heading = parent.heading
         if kind == "heading":
             heading = (m.text + " " + text).strip()
-        frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth)
+        frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth,
+                       sub=m.sub)  # fmt: skip
         self.stack.append(frame)
         return frame
 
@@ -320,6 +325,13 @@ class _Builder:
         same = -1  # the nearest open frame of the same series that this does not continue
         for k in range(len(stack) - 1, 0, -1):
             f = stack[k]
+            if f.kind == "heading":
+                # Only headings continue headings' numbers; a point may still be numbered
+                # under one ("3.1" in section "3.").
+                if f.number and m.style == "1.1" and m.number.rsplit(".", 1)[0] == f.number:
+                    del stack[k + 1 :]
+                    return f, m
+                break
             if f.style and f.in_list <= self.list_depth:
                 if m.style == "1.1" and f.style == "1.1":
                     if m.levels == f.number.count(".") + 1 and _continues(f, m):
@@ -340,8 +352,8 @@ class _Builder:
                         return stack[-1], alt
                 elif _family(f.style) == _family(m.style) and same < 0 and m.roman != 1:
                     same = k
-            if f.kind == "heading" or (f.kind == "item" and f.level <= self.list_depth):
-                break  # a heading (or the list item being read) bounds the series
+            if f.kind == "item" and f.level <= self.list_depth:
+                break  # the list item being read bounds the series
         if same >= 0:
             # The same series going back ("1." after "2."): inside a paragraph that is a
             # cited number, not a point; at the start of a block, a restart of the series.
@@ -363,13 +375,24 @@ class _Builder:
 
     # -- blocks
 
-    def heading(self, text: str, level: int, number: str, title: bool) -> None:
+    def heading(self, text: str, level: float, number: str, title: bool) -> None:
         stack = self.stack
+        text = " ".join(text.split())
+        m = markers.parse(number + " x") if number else markers.parse(text)
+        if level >= PSEUDO_LEVEL and m is not None:
+            # Bold paragraphs used as headings carry no level: "**C. Sources**" after
+            # "**4. WHAT WE COLLECT**" is a sub-heading of section 4, since it is of
+            # another series; "**D. Other**" is its sibling; "**5. HOW WE USE**" then
+            # closes both, being of section 4's series.
+            pseudo = [f for f in stack if f.kind == "heading" and f.level >= PSEUDO_LEVEL]
+            same = [f for f in pseudo if f.style and _family(f.style) == _family(m.style)]
+            if same:
+                level = same[-1].level
+            elif pseudo and pseudo[-1].style and pseudo[-1].level >= level:
+                level = pseudo[-1].level + 0.5
         while len(stack) > 1 and (stack[-1].kind != "heading" or stack[-1].level >= level):
             stack.pop()
         self.list_depth = -1
-        text = " ".join(text.split())
-        m = markers.parse(number + " x") if number else markers.parse(text)
         if title or m is None:
             if number:
                 text = f"{number} {text}"
@@ -387,16 +410,10 @@ class _Builder:
             # 9th or 22nd letter, unless letters are already running at this level.
             if not any(f.style == m.style and _continues(f, m) for f in stack):
                 m = m.as_roman()
-        placed = self.place(m, strict=False)
-        parent = placed[0] if placed else stack[-1]
-        # A heading never goes under a numbered point: it closes them.
-        while len(stack) > 1 and stack[-1].kind != "heading":
-            stack.pop()
-        if parent not in stack:
-            parent = stack[-1]
-        self.numbered(parent, placed[1] if placed else m, body, "heading", level)
+        # Headings nest by their levels, already settled above: the number only names it.
+        self.numbered(stack[-1], m, body, "heading", level)
 
-    def item(self, text: str, level: int, number: str, ordered: bool, entry: bool = False) -> None:
+    def item(self, text: str, level: int, number: str, ordered: bool) -> None:
         stack = self.stack
         if ordered and not number:
             # Another paragraph of an ordered item (a reader's convention): its text.
@@ -412,13 +429,23 @@ class _Builder:
         self.list_depth = level - 1
         lines = text.split("\n")
         first = lines[0].strip()
-        m = markers.parse(number + " x") if number else None if entry else markers.parse(first)
+        m = markers.parse(number + " x") if number else markers.parse(first)
+        own = markers.parse(first) if number else None
+        if own is not None and (own.style in _TOP_STYLES or own.keyword):
+            # "13. 1. PROFILES": a list that only carries items whose text has its own
+            # number; the printed number in the text is the one readers cite.
+            m, number = own, ""
         if m is not None:
             body = first if number else first[m.end :].strip()
-            placed = self.place(m, strict=False)
-            parent, m = placed if placed else (stack[-1], m)
-            if parent not in stack:
+            if number:
+                # The list's own nesting says where the item goes: a "1." inside item
+                # "1." is its first sub-item, not a restart.
                 parent = stack[-1]
+            else:
+                placed = self.place(m, strict=False)
+                parent, m = placed if placed else (stack[-1], m)
+                if parent not in stack:
+                    parent = stack[-1]
             self.numbered(parent, m, body, "item", level)
         else:
             node = self.bulleted(stack[-1], "-" if not ordered else "", first)
@@ -427,6 +454,23 @@ class _Builder:
             )
         self.list_depth = level
         self.lines(lines[1:])
+
+    def entry(self, text: str, level: int, number: str) -> None:
+        """An entry of a table of contents: cited as ``contents.3``, apart from section 3
+        itself, with the section's number (not the list's) when its text has one."""
+        stack = self.stack
+        while len(stack) > 1 and (
+            (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
+        ):
+            stack.pop()
+        m = markers.parse(text) or (markers.parse(number + " x") if number else None)
+        if m is None:
+            node = self.bulleted(stack[-1], "", text)
+        else:
+            body = text[m.end :].strip() if text.startswith(m.text) else text
+            comp = f"contents.{m.number}"
+            node = self._node(stack[-1], comp, comp, m.number, m.text, body, root=True)
+        self.stack.append(_Frame(node, "item", level, "", 0, "", stack[-1].heading, level - 1))
 
     def paragraph(self, text: str, level: int) -> None:
         if level > 0 and self.current >= 0:
@@ -446,13 +490,15 @@ class _Builder:
         if m is not None and (placed := self.place(m, strict=False)) is not None:
             parent, m = placed
             self.list_depth = -1
-            self.numbered(parent, m, first[m.end :].strip(), "point")
+            kind = "section" if m.keyword else "point"
+            self.numbered(parent, m, first[m.end :].strip(), kind)
         elif (b := markers.bullet(first)) and self._point() is not None:
             self.bulleted(self._point(), b, first[2:].strip())  # type: ignore[arg-type]
         else:
             # An unnumbered paragraph closes the points and lists: it belongs to the
-            # enclosing section.
-            while len(stack) > 1 and stack[-1].kind != "heading":
+            # enclosing section (a heading, or an article: "Article 3" then "For the
+            # purposes of this Regulation:" then its definitions).
+            while len(stack) > 1 and stack[-1].kind not in ("heading", "section"):
                 stack.pop()
             self.list_depth = -1
             self.unnumbered(stack[-1], first)
@@ -463,7 +509,7 @@ class _Builder:
         for f in reversed(self.stack):
             if f.kind in ("point", "item"):
                 return f
-            if f.kind == "heading":
+            if f.kind in ("heading", "section"):
                 return None
         return None
 
@@ -477,7 +523,8 @@ class _Builder:
             m = markers.parse(line)
             if m is not None and (placed := self.place(m, strict=True)) is not None:
                 parent, m = placed
-                self.numbered(parent, m, line[m.end :].strip(), "point")
+                kind = "section" if m.keyword else "point"
+                self.numbered(parent, m, line[m.end :].strip(), kind)
                 continue
             b = markers.bullet(line)
             if b and (point := self._point()) is not None:
@@ -501,16 +548,24 @@ def _title(blocks: Sequence[Block]) -> int:
 
 
 def _contents(blocks: Sequence[Block]) -> set[int]:
-    """Indexes of the list items that form a table of contents: items whose text is the
-    text of a heading further down. Their numbers are the sections', so they are read as
-    plain entries (``1. Who we are`` in the contents is not point 1)."""
+    """Indexes of the blocks that form a table of contents: list items and one-line
+    paragraphs whose text is the text of a heading further down. Their numbers are the
+    sections', so they are read as entries (``1. Who we are`` in the contents is not
+    point 1)."""
     later: dict[str, int] = {}
     for k, b in enumerate(blocks):
         if b.kind == "heading":
             later.setdefault(normalise(b.text), k)
     out = set()
     for k, b in enumerate(blocks):
-        if b.kind == "item" and "\n" not in b.text:
+        # Items of a contents list, or one-line paragraphs (contents written as a run of
+        # links, one per paragraph).
+        if (
+            b.kind in ("item", "paragraph")
+            and "\n" not in b.text
+            and b.level == 0
+            or (b.kind == "item" and "\n" not in b.text)
+        ):
             key = normalise(f"{b.number} {b.text}" if b.number else b.text)
             if later.get(key, -1) > k or later.get(normalise(b.text), -1) > k:
                 out.add(k)
@@ -525,8 +580,7 @@ def _build_plan(blocks: Sequence[Block]) -> list[_Node]:
         if block.kind == "heading":
             b.heading(block.text, block.level, block.number, k == title)
         elif k in contents:
-            text = f"{block.number} {block.text}" if block.number else block.text
-            b.item(text, block.level, "", False, entry=True)
+            b.entry(block.text, block.level, block.number)
         elif block.kind == "item":
             b.item(block.text, block.level, block.number, block.ordered)
         elif block.kind == "paragraph":

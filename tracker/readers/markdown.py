@@ -102,6 +102,16 @@ def _pseudo_heading(token: Token, text: str) -> int:
     return level
 
 
+def _item_heading(token: Token, text: str) -> bool:
+    """A list item that is all bold, with a number of its own or in capitals."""
+    if _emphasis_only(token) != 7 or "\n" in text or len(text) > _PSEUDO_HEADING_MAX:
+        return False
+    from ..markers import parse
+
+    letters = [c for c in text if c.isalpha()]
+    return parse(text) is not None or (bool(letters) and all(c.isupper() for c in letters))
+
+
 class _List:
     __slots__ = ("ordered", "start", "index", "markup")
 
@@ -157,7 +167,12 @@ def markdown_blocks(text: str) -> list[Block]:
                     blocks.append(Block("heading", " ".join(content.split()), heading_level))
             elif item_open and item_open[-1]:
                 item_open[-1] = False
-                _item(blocks, lists, content)
+                if _item_heading(tok, content):
+                    # "19. **5\. HOW WE USE YOUR DATA**": a section heading set as a list
+                    # item; the number in the bold text is the section's.
+                    blocks.append(Block("heading", content, 7))
+                else:
+                    _item(blocks, lists, content)
             elif not content:
                 continue
             elif item_open:
