@@ -49,7 +49,8 @@ The line diff: ``difflib.SequenceMatcher(autojunk=False)`` over the stripped non
 
 Tracker reads Markdown with ``tracker.readers.markdown`` when it exists, else with the plain
 text reader (``--format`` forces one). Prints a Markdown table; ``--json`` prints a JSON
-summary instead; ``--explain`` lists every entry tracker got wrong. Asserts nothing.
+summary instead; ``--explain`` lists every entry tracker got wrong and every pair it
+made that the truth does not have (among the provisions the truth names). Asserts nothing.
 
     python bench/real_align.py [--repo CLONE] [--pair ID ...] [--json] [--explain]
 """
@@ -307,7 +308,7 @@ class Score:
     terms_found: int = 0
     has_flags: bool = True
     problems: list[str] = field(default_factory=list)  # unresolved / shared phrases
-    failures: list[str] = field(default_factory=list)  # entries got wrong, for --explain
+    failures: list[str] = field(default_factory=list)  # entries and pairs got wrong, --explain
 
     def add(self, other: Score) -> None:
         for name in (
@@ -410,12 +411,15 @@ def score(entries: list[dict], out: Outcome) -> Score:
 
     covered_old = set(owners_old)
     covered_new = set(owners_new)
-    for pair in out.pairs:
+    wrong: list[str] = []
+    for pair in sorted(out.pairs, key=lambda p: (p[1] is None, p[1] or 0, p[0] or 0)):
         i, j = pair
         if (i is not None and i in covered_old) or (j is not None and j in covered_new):
             s.predicted += 1
             if pair in truth and i not in bad_old and j not in bad_new:
                 s.correct_predicted += 1
+            elif i not in bad_old and j not in bad_new:
+                wrong.append(f"wrong pair: {out.described[out.change_of[pair]]}")
 
     for e, entry in enumerate(entries):
         pairs = entry_pairs[e]
@@ -443,6 +447,7 @@ def score(entries: list[dict], out: Outcome) -> Score:
             s.flags_right += flag_ok
         if not hit or not flag_ok or found_terms < len(terms):
             s.failures.append(_explain(entry, e in broken, hit, flag_ok, found_terms, out, pairs))
+    s.failures.extend(dict.fromkeys(wrong))
     return s
 
 

@@ -16,9 +16,10 @@ Two timed phases, in one run:
    provisions and diffed with :func:`tracker.diff.diff_provisions`; the distribution of
    change kinds and flags is counted.
 
-A failure in either phase is caught and listed (document, commits, exception): it is a bug
-to report, never a reason to stop. Prints a Markdown report; ``--json`` prints the figures
-as JSON. Asserts nothing.
+Both phases run document by document, with progress on stderr; Ctrl-C (or SIGTERM) stops
+the run and reports the documents done. A failure in either phase is caught and listed
+(document, commits, exception): it is a bug to report, never a reason to stop. Prints a
+Markdown report; ``--json`` prints the figures as JSON. Asserts nothing.
 
     python bench/real_corpus.py [--repo CLONE] [--limit N] [--json]
 """
@@ -29,6 +30,7 @@ import argparse
 import collections
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -64,6 +66,7 @@ class Report:
     changes: collections.Counter[str] = field(default_factory=collections.Counter)
     slowest: list[tuple[float, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    partial: bool = False  # interrupted (Ctrl-C): figures cover the documents done
 
 
 def history(repo: Path) -> dict[str, list[tuple[str, str]]]:
@@ -117,79 +120,85 @@ def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower().removesuffix(".md")).strip("-")
 
 
-def run(repo: Path, limit: int | None, fmt: str, db_path: Path) -> Report:
+def run(repo: Path, limit: int | None, fmt: str, db_path: Path, rep: Report) -> None:
+    """Fill ``rep`` document by document (both phases for one document, then the next), so
+    that an interrupted run still reports consistent figures for the documents done."""
     docs = history(repo)
     if limit is not None:
         docs = dict(list(docs.items())[:limit])
-    rep = Report(documents=len(docs))
     blobs = Blobs(repo)
-    texts: dict[str, list[tuple[str, bytes]]] = {}
-    for path, commits in docs.items():
-        versions = []
-        for commit, when in commits:
-            data = blobs.get(commit, path)
-            if data is not None:
-                versions.append((commit, when, data))
-        texts[path] = [(c, d) for c, _, d in versions]
-        rep.versions += len(versions)
-        rep.raw_bytes += sum(len(d) for _, _, d in versions)
-    blobs.close()
-
-    # Phase 1: import every version (storing links = diffing each stored pair).
     store = Store(db_path)
-    start = time.perf_counter()
-    for path, commits in docs.items():
-        name = slug(path)
-        when_of = dict(commits)
-        for commit, data in texts[path]:
-            label = f"{when_of[commit][:10]}-{commit[:8]}"
-            try:
-                added = add_version(
-                    store, name, read_bytes(data, path), at=when_of[commit], label=label
-                )
-            except Exception as exc:  # noqa: BLE001 - every failure is listed, none stops
-                rep.failures.append(f"import {path} {commit[:8]}: {_what(exc)}")
-                continue
-            rep.stored += added.stored
-            rep.duplicates += not added.stored
-    rep.import_seconds = time.perf_counter() - start
-    store.close()
+    started = time.perf_counter()
+    try:
+        for n, (path, commits) in enumerate(docs.items(), start=1):
+            versions = [(c, w, d) for c, w in commits if (d := blobs.get(c, path)) is not None]
+            _import(store, path, versions, rep)
+            _diff(path, [(c, d) for c, _, d in versions], fmt, rep)
+            rep.documents += 1
+            rep.versions += len(versions)
+            rep.raw_bytes += sum(len(d) for _, _, d in versions)
+            print(
+                f"[{n}/{len(docs)}] {path}: {len(versions)} versions, "
+                f"{time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+    except KeyboardInterrupt:
+        rep.partial = True
+    finally:
+        blobs.close()
+        store.close()
     rep.db_bytes = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
-
-    # Phase 2: every consecutive pair of distinct versions, through the reader.
-    start = time.perf_counter()
-    for path, versions in texts.items():
-        previous = None
-        for commit, data in versions:
-            if previous is not None and previous[1] == data:
-                continue
-            try:
-                provs = build(read(data, format=fmt, name=Path(path).name).blocks, kind="plan")
-            except Exception as exc:  # noqa: BLE001
-                rep.failures.append(f"read {path} {commit[:8]}: {_what(exc)}")
-                previous = None
-                continue
-            rep.provisions += len(provs)
-            if previous is not None:
-                t0 = time.perf_counter()
-                try:
-                    diff = diff_provisions(previous[2], provs)
-                except Exception as exc:  # noqa: BLE001
-                    rep.failures.append(
-                        f"diff {path} {previous[0][:8]}..{commit[:8]}: {_what(exc)}"
-                    )
-                else:
-                    took = time.perf_counter() - t0
-                    rep.pairs += 1
-                    rep.slowest.append((took, f"{path} {previous[0][:8]}..{commit[:8]}"))
-                    for c in diff.changes:
-                        rep.changes[c.kind] += 1
-                        rep.changes["renumbered"] += c.renumbered
-                        rep.changes["moved"] += c.moved
-            previous = (commit, data, provs)
-    rep.diff_seconds = time.perf_counter() - start
     rep.slowest = sorted(rep.slowest, reverse=True)[:5]
-    return rep
+
+
+def _import(store: Store, path: str, versions: list[tuple[str, str, bytes]], rep: Report) -> None:
+    """Phase 1: every version, oldest first (storing links = diffing each stored pair)."""
+    name = slug(path)
+    start = time.perf_counter()
+    for commit, when, data in versions:
+        label = f"{when[:10]}-{commit[:8]}"
+        try:
+            added = add_version(store, name, read_bytes(data, path), at=when, label=label)
+        except Exception as exc:  # noqa: BLE001 - every failure is listed, none stops
+            rep.failures.append(f"import {path} {commit[:8]}: {_what(exc)}")
+            continue
+        rep.stored += added.stored
+        rep.duplicates += not added.stored
+    rep.import_seconds += time.perf_counter() - start
+
+
+def _diff(path: str, versions: list[tuple[str, bytes]], fmt: str, rep: Report) -> None:
+    """Phase 2: every consecutive pair of distinct versions, through the reader."""
+    start = time.perf_counter()
+    previous = None
+    for commit, data in versions:
+        if previous is not None and previous[1] == data:
+            continue
+        try:
+            provs = build(read(data, format=fmt, name=Path(path).name).blocks, kind="plan")
+        except Exception as exc:  # noqa: BLE001
+            rep.failures.append(f"read {path} {commit[:8]}: {_what(exc)}")
+            previous = None
+            continue
+        rep.provisions += len(provs)
+        if previous is not None:
+            t0 = time.perf_counter()
+            try:
+                diff = diff_provisions(previous[2], provs)
+            except Exception as exc:  # noqa: BLE001
+                rep.failures.append(f"diff {path} {previous[0][:8]}..{commit[:8]}: {_what(exc)}")
+            else:
+                rep.pairs += 1
+                rep.slowest.append(
+                    (time.perf_counter() - t0, f"{path} {previous[0][:8]}..{commit[:8]}")
+                )
+                for c in diff.changes:
+                    rep.changes[c.kind] += 1
+                    rep.changes["renumbered"] += c.renumbered
+                    rep.changes["moved"] += c.moved
+        previous = (commit, data, provs)
+    rep.diff_seconds += time.perf_counter() - start
 
 
 def _what(exc: Exception) -> str:
@@ -202,6 +211,8 @@ def _mb(n: int) -> str:
 
 
 def print_report(rep: Report, fmt: str) -> None:
+    if rep.partial:
+        print("interrupted: the figures cover the documents done\n")
     print(f"{rep.documents} documents, {rep.versions} versions ({_mb(rep.raw_bytes)} of text)")
     print(f"tracker reads with the {fmt} reader\n")
     rate = rep.versions / rep.import_seconds if rep.import_seconds else 0.0
@@ -238,11 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
     fmt = args.format or markdown_format()
+    # SIGTERM stops the run like Ctrl-C: the documents done are reported.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with corpus(args.repo) as repo, tempfile.TemporaryDirectory(prefix="real-corpus-") as tmp:
         if repo is None:
             print(f"real_corpus: corpus not found ({args.repo or BUNDLE}); skipped")
             return 0
-        rep = run(repo, args.limit, fmt, Path(tmp) / "corpus.db")
+        rep = Report()
+        run(repo, args.limit, fmt, Path(tmp) / "corpus.db", rep)
     if args.json:
         out = {k: v for k, v in rep.__dict__.items() if k not in ("changes", "slowest")}
         out["changes"] = dict(rep.changes)
