@@ -39,9 +39,12 @@ Metrics, per pair and overall (micro-averaged: counts are summed over pairs):
   pairs the entry, the old words occur as a run in the deleted words and the new words as a
   run in the inserted words (deleted and inserted spans each joined in order; punctuation
   ignored, so ``October 29, 2025`` is found in ``[-October 29-], [-2025-]``; an empty side
-  always matches). Tracker's spans are its typed terms' old
-  and new texts and its ``-``/``+`` word ops; the line diff's are a difflib word diff of the
-  paired lines (``replace``/``delete`` runs old, ``replace``/``insert`` runs new).
+  always matches). Tracker's spans are its typed terms' old and new texts and its
+  ``-``/``+`` word ops; the line diff's are a difflib word diff of the paired lines
+  (``replace``/``delete`` runs old, ``replace``/``insert`` runs new).
+- **kind**: over the entries a system paired correctly, its change kind is the truth's
+  (``unchanged`` means the same text but for the printed number; for the line diff a pair of
+  equal lines is ``unchanged``, of different lines ``modified``).
 
 The line diff: ``difflib.SequenceMatcher(autojunk=False)`` over the stripped non-empty lines;
 ``equal`` ranges pair line for line, ``replace`` ranges with as many old as new lines pair
@@ -167,6 +170,8 @@ class Outcome:
     spans: list[tuple[list[str], list[str]]]
     # per change: a short description for --explain
     described: list[str] = field(default_factory=list)
+    # per change: its kind (unchanged, modified, added, removed, split, merged)
+    kinds: list[str] = field(default_factory=list)
 
 
 def _member_pairs(olds: list[int], news: list[int]) -> list[tuple[int | None, int | None]]:
@@ -197,6 +202,7 @@ def run_tracker(old: bytes, new: bytes, fmt: str, name: str) -> Outcome:
             out.pairs.add(pair)
             out.change_of[pair] = k
         out.flags.append((bool(c.renumbered), bool(c.moved)))
+        out.kinds.append(c.kind)
         deleted = [fold(t.old) for t in c.terms if t.old] + [fold(s) for o, s in c.ops if o == "-"]
         inserted = [fold(t.new) for t in c.terms if t.new] + [fold(s) for o, s in c.ops if o == "+"]
         out.spans.append((deleted, inserted))
@@ -233,6 +239,10 @@ def run_lines(old: bytes, new: bytes) -> Outcome:
         out.change_of[pair] = len(out.flags)
         out.flags.append(None)
         i, j = pair
+        if i is None or j is None:
+            out.kinds.append("added" if i is None else "removed")
+        else:
+            out.kinds.append("unchanged" if out.old_units[i] == out.new_units[j] else "modified")
         if i is not None and j is not None:
             out.spans.append(_word_spans(a[i], b[j]))
         else:
@@ -306,6 +316,8 @@ class Score:
     flags_right: int = 0
     terms: int = 0
     terms_found: int = 0
+    kinds_checked: int = 0
+    kinds_right: int = 0
     has_flags: bool = True
     problems: list[str] = field(default_factory=list)  # unresolved / shared phrases
     failures: list[str] = field(default_factory=list)  # entries and pairs got wrong, --explain
@@ -313,7 +325,7 @@ class Score:
     def add(self, other: Score) -> None:
         for name in (
             "truth_pairs", "hit_pairs", "predicted", "correct_predicted", "flags_checked",
-            "flags_right", "terms", "terms_found",
+            "flags_right", "terms", "terms_found", "kinds_checked", "kinds_right",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.has_flags = self.has_flags and other.has_flags
@@ -344,6 +356,8 @@ class Score:
             "flags_checked": self.flags_checked if self.has_flags else None,
             "terms_found": self.terms_found,
             "terms": self.terms,
+            "kinds_right": self.kinds_right,
+            "kinds_checked": self.kinds_checked,
             "unresolved_phrases": len(self.problems),
         }
 
@@ -445,7 +459,12 @@ def score(entries: list[dict], out: Outcome) -> Score:
             flag_ok = want_r in (None, renumbered) and want_m in (None, moved)
             s.flags_checked += 1
             s.flags_right += flag_ok
-        if not hit or not flag_ok or found_terms < len(terms):
+        kind_ok = True
+        if change is not None:
+            kind_ok = out.kinds[change] == entry["kind"]
+            s.kinds_checked += 1
+            s.kinds_right += kind_ok
+        if not hit or not flag_ok or found_terms < len(terms) or not kind_ok:
             s.failures.append(_explain(entry, e in broken, hit, flag_ok, found_terms, out, pairs))
     s.failures.extend(dict.fromkeys(wrong))
     return s
@@ -472,6 +491,8 @@ def _explain(
         return f"{head}: not paired; got " + " | ".join(dict.fromkeys(got))
     change = out.change_of[pairs[0]]
     why = []
+    if out.kinds[change] != entry["kind"]:
+        why.append(f"kind {out.kinds[change]}")
     if not flag_ok:
         want = f"R={entry.get('renumbered')} M={entry.get('moved', False)}"
         why.append(f"flags wrong (want {want})")
@@ -501,6 +522,7 @@ def _cell(s: Score) -> list[str]:
         f"{s.f1:.2f}",
         flags,
         f"{s.terms_found}/{s.terms}",
+        f"{s.kinds_right}/{s.kinds_checked}",
     ]
 
 
@@ -553,8 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     entries = sum(len(p["entries"]) for p, _ in results)
     print(f"{len(results)} pairs, {entries} truth entries; tracker reads with the {fmt} reader\n")
     head = ["pair", "entries"]
-    head += [f"tracker {m}" for m in ("P", "R", "F1", "flags", "terms")]
-    head += [f"lines {m}" for m in ("P", "R", "F1", "flags", "terms")]
+    head += [f"tracker {m}" for m in ("P", "R", "F1", "flags", "terms", "kind")]
+    head += [f"lines {m}" for m in ("P", "R", "F1", "flags", "terms", "kind")]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for p, r in results:
