@@ -200,7 +200,7 @@ def test_official_page_lists_tables_quotes() -> None:
         Block("item", "Sub-bullet", 1),
         Block("row", "Crossing | Opens | Hours"),
         Block("row", "North bridge | Day 10 | 06:00\u201322:00"),
-        Block("row", "Ferry landing | Day 30 | "),
+        Block("row", "Ferry landing | Day 30 |"),
         Block("quote", "Nothing is agreed until everything is agreed."),
         Block("paragraph", "Crossing"),
         Block("paragraph", "A bridge, ford or ferry landing named in the annex."),
@@ -273,9 +273,14 @@ def test_charset_from_the_caller_outranks_the_page_and_bom_outranks_both() -> No
     assert blocks(utf16) == [Block("paragraph", "\u0417\u0430\u043a\u043e\u043d")]
 
 
-def test_wrong_declared_charset_falls_back_to_utf8() -> None:
-    page = "<meta charset='shift_jis'><p>Ceasefire \u2014 day \u00bd</p>".encode()
-    assert blocks(page) == [Block("paragraph", "Ceasefire \u2014 day \u00bd")]
+def test_utf8_bytes_are_utf8_whatever_the_page_declares() -> None:
+    for declared in ("shift_jis", "windows-1252", "iso-8859-1"):
+        page = f"<meta charset='{declared}'><p>Caf\u00e9 \u2014 day \u00bd</p>".encode()
+        assert blocks(page) == [Block("paragraph", "Caf\u00e9 \u2014 day \u00bd")]
+        assert blocks(page, charset=declared) == blocks(page)
+    # 7-bit charsets are ASCII bytes: those still read as declared.
+    jis = "<meta charset='iso-2022-jp'><p>\u5354\u5b9a</p>".encode("iso-2022-jp")
+    assert blocks(jis) == [Block("paragraph", "\u5354\u5b9a")]
 
 
 def test_selector_reads_only_the_matched_elements() -> None:
@@ -336,11 +341,13 @@ def test_whitespace_entities_and_inline_markup() -> None:
         "\u200bhyphen &lt;tag&gt; <a href='https://x.example/'>link text</a>. </p>"
         "<p>&nbsp;</p><p>Line one<br/>  line two<br><br>New paragraph</p>"
         "<p><img src='x.png' alt='a picture'><span>  </span></p>"
+        "<p>Cafe\u0301 &eacute;</p>"
     )
     assert blocks(page) == [
         Block("paragraph", "One boldword & a space, softhyphen <tag> link text."),
         Block("paragraph", "Line one\nline two"),
         Block("paragraph", "New paragraph"),
+        Block("paragraph", "Caf\u00e9 \u00e9"),
     ]
 
 
@@ -359,7 +366,8 @@ def test_list_item_with_blocks_and_layout_tables() -> None:
         Block("item", "after", 0, "", True),
         Block("heading", "Title in a layout table", 2),
         Block("paragraph", "Body text."),
-        Block("row", "(a) | first second"),
+        Block("item", "first", 0, "(a)", True),
+        Block("item", "second", 0, "", True),
     ]
 
 
@@ -451,6 +459,10 @@ def test_dispatch_and_sniffing() -> None:
     assert sniff(data) == "html"
     assert sniff(NEWS.encode()) == "html"
     assert sniff(b"\xef\xbb\xbf<html><body><p>x</p></body></html>") == "html"
+    long_head = "<link rel='stylesheet' href='/style.css'>" * 150
+    stamped = f"<!-- made by a CMS -->\n<html><head>{long_head}</head><body><p>x</p></body>"
+    assert sniff(stamped.encode()) == "html"
+    assert sniff(b"<!-- a note -->\n# A Markdown title\n\n## Part\n") != "html"
     assert detect_format(data) == "html"
     assert detect_format(b"<p>x</p>", media_type="text/html; charset=utf-8") == "html"
     assert readers.read(data, name="upload").format == "html"
@@ -596,3 +608,77 @@ def test_sections_named_like_furniture_are_text_banners_are_not() -> None:
         Block("paragraph", "Benefits are not affected."),
         Block("row", "Shares | 12"),
     ]
+
+
+def test_lists_printed_as_tables_are_items() -> None:
+    # Official journals print points as two-cell tables (marker | text), sub-points as
+    # such tables inside the text cell.
+    page = (
+        "<p>1. Providers shall:</p>"
+        "<table width='100%'><col width='4%'><col width='96%'><tbody><tr>"
+        "<td valign='top'><p>(a)</p></td><td valign='top'><p>keep records;</p></td>"
+        "</tr></tbody></table>"
+        "<table><tr><td><p>(b)</p></td><td><p>report to the authority, where:</p>"
+        "<table><tr><td>(i)</td><td>the risk is high; or</td></tr></table>"
+        "<table><tr><td>(ii)</td><td>the authority asks.</td></tr></table>"
+        "<p>Reports are kept for a year.</p></td></tr></tbody></table>"
+        "<table><tr><td>&#8212;</td><td>a dashed point</td></tr></table>"
+        "<table><tr><td>EU</td><td>agreed</td></tr><tr><td>UK</td><td>agreed</td></tr></table>"
+        "<table><tr><td>(c)</td><td>two</td><td>cells too many</td></tr></table>"
+    )
+    assert blocks(page) == [
+        Block("paragraph", "1. Providers shall:"),
+        Block("item", "keep records;", 0, "(a)", True),
+        Block("item", "report to the authority, where:", 0, "(b)", True),
+        Block("item", "the risk is high; or", 1, "(i)", True),
+        Block("item", "the authority asks.", 1, "(ii)", True),
+        Block("item", "Reports are kept for a year.", 0, "", True),
+        Block("item", "a dashed point", 0),
+        Block("row", "EU | agreed"),
+        Block("row", "UK | agreed"),
+        Block("row", "(c) | two | cells too many"),
+    ]
+    assert "(b) report to the authority, where:\n\n   (i) the risk is high; or" in (
+        html_reader.read(page.encode()).text
+    )
+
+
+def test_meta_from_json_ld_lists_broken_json_and_microdata() -> None:
+    page = (
+        "<html><head><script type='application/ld+json'>{broken</script>"
+        '<script type=\'application/ld+json\'>[{"@type": "Organization", "name": "Org"},'
+        ' {"@type": ["NewsArticle"], "datePublished": "2026-02-01", "author": "Desk"}]'
+        "</script><meta property='og:url' content='https://x.example/a'></head><body>"
+        "<span itemprop='dateModified' content='2026-02-03'></span><p>Text.</p></body></html>"
+    )
+    assert html_reader.read(page.encode()).meta == {
+        "published": "2026-02-01",
+        "modified": "2026-02-03",
+        "url": "https://x.example/a",
+        "author": "Desk",
+    }
+
+
+def test_a_page_header_keeps_the_headline_it_holds() -> None:
+    page = (
+        "<body><header><a href='/'>Ministry</a><nav><h1>Menu</h1></nav>"
+        "<h1>Order on <em>river</em> crossings</h1><p>Skip to content</p></header>"
+        "<div id='content'><p>Article 1. Crossings open daily.</p></div>"
+        "<footer><h1>Footer title</h1></footer></body>"
+    )
+    assert blocks(page) == [
+        Block("heading", "Order on river crossings", 1),
+        Block("paragraph", "Article 1. Crossings open daily."),
+    ]
+
+
+def test_the_article_holding_most_of_the_text_is_the_main_one() -> None:
+    story = "<p>The commission met again and agreed the fee schedule for every crossing.</p>"
+    teaser = "<article><h3>Another story</h3><p>A short teaser.</p></article>"
+    page = f"<body>{teaser}<article><h1>Fees agreed</h1>{story * 4}</article>{teaser * 2}</body>"
+    got = blocks(page)
+    assert got[0] == Block("heading", "Fees agreed", 1)
+    assert len(got) == 5 and not any("teaser" in b.text for b in got)
+    # No article holds most of the text: the whole body is read.
+    even = f"<body>{teaser * 3}</body>"
+    assert len(blocks(even)) == 6

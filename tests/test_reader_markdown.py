@@ -105,3 +105,20 @@ def test_bad_markdown_input_is_refused_with_the_reason() -> None:
         read(b"# Title\n\xff\xfe bad", format="markdown", name="bad.md")
     with pytest.raises(InputError, match="unknown format 'rtf'"):
         read(b"text", format="rtf", name="x.rtf")
+
+
+def test_lists_nested_past_the_parser_limit_lose_no_text() -> None:
+    text = "".join("  " * i + f"- clause {i}\n" for i in range(60))
+    reading = read(text.encode(), format="markdown", name="deep.md")
+    words = " ".join(b.text for b in reading.blocks)
+    assert all(f"clause {i}" in words for i in range(60))
+    provisions = build(reading.blocks)
+    assert " ".join(p.text for p in provisions).count("clause") == 60
+
+
+def test_a_hostile_long_line_is_read_as_plain_text() -> None:
+    # markdown-it's inline parser is not linear on runs of brackets: such a text is read
+    # by the plain-text reader, whole.
+    text = "# Title\n\n" + "[" * 60_000 + "]" * 60_000 + "\n"
+    reading = read(text.encode(), format="markdown", name="hostile.md")
+    assert sum(b.text.count("[") for b in reading.blocks) == 60_000

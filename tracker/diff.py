@@ -83,7 +83,7 @@ def _short(s: str, limit: int = 40) -> str:
 
 def _where(p: Provision) -> str:
     label = p.label
-    return label if label.startswith("¶") else f"point {label}"
+    return label if "¶" in label else f"point {label}"
 
 
 @dataclass(frozen=True)

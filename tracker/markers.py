@@ -14,7 +14,7 @@ so reading a marker is linear on any line, however long or hostile.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PROBE = 80  # a marker is short; nothing past this many characters is matched
 
@@ -45,7 +45,9 @@ SERIES_KEYWORDS = {
     "title": "Title",
 }
 
-KEYWORD_NAMES = frozenset(ROOT_KEYWORDS.values()) | frozenset(SERIES_KEYWORDS.values())
+ROOT_NAMES = frozenset(ROOT_KEYWORDS.values())
+SERIES_NAMES = frozenset(SERIES_KEYWORDS.values())
+KEYWORD_NAMES = ROOT_NAMES | SERIES_NAMES
 _TITLE_START = frozenset("\"'\u201c\u2018([*_|")
 
 _KEYWORD = re.compile(
@@ -68,8 +70,7 @@ BULLETS = frozenset("\u2192\u2022\u25aa\u25cf\u2023\u2043\u25e6*-\u2013>")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     """A printed number at the start of a line.
 
     ``text`` is the marker as written (``"Article 6."``, ``"(ii)"``); ``number`` is the
@@ -81,6 +82,9 @@ class Marker:
     also a roman numeral (``i``, ``v``, ``x``...) is read as a letter, with ``roman`` giving
     its value as a numeral, for the tree builder to choose from context. ``end`` is where
     the provision's own text starts.
+
+    A named tuple, immutable like a frozen dataclass: one is made for every numbered line,
+    and a tuple is built several times faster.
     """
 
     text: str
@@ -157,6 +161,13 @@ def parse(line: str) -> Marker | None:
         return None
     first = head[0]
     if first.isdigit():
+        # "12. " or "12) ", by far the most common marker, read without a regex (which
+        # costs several times more). Anything else starting with a digit goes to them.
+        end = head.find(" ")
+        if 1 < end <= 10 and head[end - 1] in ".)" and head[: end - 1].isdecimal():
+            return Marker(
+                head[:end], head[: end - 1], "1" + head[end - 1], int(head[: end - 1]), end
+            )
         m = _MULTI.match(head)
         if m:
             n = m.group("n")

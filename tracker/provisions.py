@@ -83,11 +83,22 @@ class Provision:
     def label(self) -> str:
         """How a reader refers to it: ``10.b``, or ``¶3`` for an unnumbered paragraph
         (``K.¶2`` for the second paragraph of section K)."""
-        if "p" not in self.path:
-            return self.path
-        return ".".join(
-            "¶" + c[1:] if c[:1] == "p" and c[1:2].isdigit() else c for c in self.path.split(".")
-        )
+        return label_of(self.path)
+
+
+def label_of(path: str) -> str:
+    """A path as a reader cites it: positional components (``p3``) become ``¶3``
+    (``K.p2`` -> ``K.¶2``); numbered ones stay as printed. The one place this is spelled."""
+    if "p" not in path:
+        return path
+    return ".".join(
+        "¶" + c[1:] if c[:1] == "p" and c[1:2].isdigit() else c for c in path.split(".")
+    )
+
+
+def path_of(label: str) -> str:
+    """The inverse of :func:`label_of`: ``¶3`` -> ``p3``, ``K.¶2`` -> ``K.p2``."""
+    return label.replace("¶", "p")
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -216,18 +227,22 @@ class _Frame:
 def _family(style: str) -> str:
     """Letters and numerals form one series whatever their punctuation (drafts mix ``a)``,
     ``(b)`` and ``c.``); decimal forms do not (``1.`` points hold ``(1)`` paragraphs)."""
-    for c in "aAiI":
-        if c in style and len(style) <= 3:
-            return c
-    return style
+    family = _FAMILIES.get(style)
+    if family is None:
+        family = next((c for c in "aAiI" if c in style and len(style) <= 3), style)
+        _FAMILIES[style] = family
+    return family
+
+
+_FAMILIES: dict[str, str] = {}  # a cache: styles are few
 
 
 def _rank(style: str) -> int:
     """How high a keyword series stands: parts and annexes hold articles, articles hold
     everything else."""
-    if style in markers.SERIES_KEYWORDS.values():
+    if style in markers.SERIES_NAMES:
         return 0
-    if style in markers.ROOT_KEYWORDS.values():
+    if style in markers.ROOT_NAMES:
         return 1
     return 2
 
@@ -276,16 +291,16 @@ class _Builder:
         return any(f.style in ("Annex", "Schedule", "Appendix", "Exhibit") for f in self.stack)
 
     def numbered(self, parent: _Frame, m: markers.Marker, text: str, kind: str,
-                 level: int = -1) -> _Frame:  # fmt: skip
+                 level: float = -1) -> _Frame:  # fmt: skip
         """A numbered provision under ``parent``, pushed as an open frame."""
         number = m.number
-        if m.keyword in markers.SERIES_KEYWORDS.values():
+        if m.keyword in markers.SERIES_NAMES:
             comp = f"{m.keyword} {number}"
         elif m.style == "1.1" and parent.number and number.startswith(parent.number + "."):
             comp = number[len(parent.number) + 1 :]
         else:
             comp = number
-        root = m.keyword in markers.ROOT_KEYWORDS.values() and not self._series_root()
+        root = m.keyword in markers.ROOT_NAMES and not self._series_root()
         pc = parent.node
         base = self.nodes[pc].cite if pc >= 0 else ""
         cite = comp if root or not base else f"{base}.{comp}"
@@ -634,7 +649,7 @@ def build(blocks: Sequence[Block], kind: str | None = None) -> list[Provision]:
     kind = kind or detect_kind_blocks(blocks)
     nodes = _build_reporting(blocks) if kind == "reporting" else _build_plan(blocks)
     paths = _paths(nodes)
-    out = []
+    out: list[Provision] = []
     for n, path in zip(nodes, paths, strict=True):
         lines = n.lines
         # A node's first line is stored stripped, so a one-line node (most of them) needs

@@ -4,13 +4,14 @@ The page is parsed with lxml's HTML parser (libxml2: fast, forgiving of the tag 
 real pages are made of, and the same tree the rest of the pipeline can query with XPath or
 CSS). Reading goes in four steps:
 
-1. **Decode.** A byte-order mark wins; then a charset given by the caller (an HTTP
-   ``Content-Type`` header ranks above the page's own declaration, as in browsers); then
-   ``<meta charset>`` or ``<meta http-equiv="Content-Type">`` near the top; else UTF-8.
-   A declared charset that the bytes do not fit falls back to UTF-8 (a CMS that says
-   latin-1 and writes UTF-8 is common); bytes that fit neither are an :class:`InputError`
-   naming the encoding and the offset, as for text files: a wrong guess would store
-   mojibake that every later version then "changes".
+1. **Decode.** A byte-order mark wins; then bytes beyond ASCII that are valid UTF-8 are
+   UTF-8 (a stale declaration is far more common than legacy text that happens to be valid
+   UTF-8); then a charset given by the caller (an HTTP ``Content-Type`` header ranks above
+   the page's own declaration, as in browsers); then ``<meta charset>``,
+   ``<meta http-equiv="Content-Type">`` or the XML declaration near the top; else UTF-8.
+   Bytes that fit none of these are an :class:`InputError` naming the encoding and the
+   offset, as for text files: a wrong guess would store mojibake that every later version
+   then "changes".
 2. **Meta.** What the page says about itself (title, published and modified dates,
    canonical URL, author) is read from ``<head>``, JSON-LD and microdata before anything is
    dropped. Values are kept as the page gives them: dates are parsed later, by the caller,
@@ -21,19 +22,20 @@ CSS). Reading goes in four steps:
 4. **Choose what to read** (``main``) and walk it into blocks (see :class:`_Walker`).
 
 ``main`` and what each choice costs (CPU times from ``bench/html_reader_bench.py`` on a
-generated 1 MB page: parse alone 10 ms, structural reading 250 ms, with trafilatura 1.3 s;
-the first trafilatura call of a process adds about 0.3 s of imports):
+generated 1 MB page: parse alone 6-10 ms, structural reading 150-250 ms, with
+trafilatura 1.3-1.6 s; the first trafilatura call of a process adds 0.3 s of imports):
 
 - ``"auto"`` (default): a ``selector``, when given, wins: only the matched elements are
   read. Otherwise the page's own markup is trusted first: ``<main>``, ``role="main"`` or a
-  single top-level ``<article>`` is read as the main text (one tree search, no extra
-  cost). Only when the page looks like a news article (``og:type=article``, JSON-LD
-  ``NewsArticle``/``Article``, an ``<article>``) and that reading yields little prose (see
+  single top-level ``<article>`` (among several, the one holding most of the page's text)
+  is read as the main text (a tree search, no real cost). Only when the page looks like
+  a news article (``og:type=article``, JSON-LD ``NewsArticle``/``Article``, an
+  ``<article>``) and that reading yields little prose (see
   :func:`_thin`) is trafilatura asked to find the main text, and its pick replaces the
   marked element only when it holds more text (an ``<article>`` around the headline
   alone). Pages with no such mark are read whole unless they look like news and the whole
   body is mostly menus and teasers. Trafilatura is kept to those cases because it costs
-  about five times the structural reading and, being a heuristic, may leave out a short
+  five to ten times the structural reading and, being a heuristic, may leave out a short
   paragraph that matters in a negotiated text.
 - ``"all"``: the whole body (after dropping furniture); the cheapest, and the most
   predictable for official pages whose every paragraph matters.
@@ -51,8 +53,10 @@ XML is turned into blocks directly.
 from __future__ import annotations
 
 import codecs
+import copy
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -120,6 +124,16 @@ def _decode(data: bytes, name: str, charset: str | None) -> str:
                 ) from None
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file, not HTML (contains NUL bytes)")
+    if not data.isascii():
+        # Bytes beyond ASCII that form valid UTF-8 are UTF-8, whatever is declared: text
+        # in a legacy charset practically never forms valid UTF-8 sequences, while a
+        # stale declaration is common (a CMS that says latin-1 and writes UTF-8, a page
+        # transcoded to UTF-8 that keeps its <meta charset>). Pure ASCII goes on to the
+        # declaration, so 7-bit charsets (ISO-2022-JP) still read as declared.
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     declared, how = charset, "was served as"
     if not declared:
         m = _XML_ENCODING.match(data) or _META_CHARSET.search(data[:_PRESCAN])
@@ -140,17 +154,10 @@ def _decode(data: bytes, name: str, charset: str | None) -> str:
         return data.decode(codec or "utf-8")
     except UnicodeDecodeError as exc:
         bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-    if codec not in ("", "utf-8"):
-        # A wrong declaration is common (a CMS that says latin-1 and writes UTF-8), and
-        # UTF-8 is the one encoding that bytes can be recognised as with certainty.
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        if codec == "cp1252":
-            # The five bytes windows-1252 leaves undefined are invisible control
-            # characters in browsers: drop them, as the page shows.
-            return data.decode("cp1252", errors="ignore")
+    if codec == "cp1252":
+        # The five bytes windows-1252 leaves undefined are invisible control characters
+        # in browsers: drop them, as the page shows.
+        return data.decode("cp1252", errors="ignore")
     if not declared:
         why = "declares no charset (no byte-order mark, no <meta charset>) and is not UTF-8"
     elif not codec:
@@ -334,7 +341,9 @@ class _Walker:
       text after the list and end it;
     - ``table``: one ``row`` per ``tr``, cells joined with `` | `` (header rows too); a
       layout table (``role="presentation"``, or cells holding headings, lists or tables)
-      is read as the blocks in its cells;
+      is read as the blocks in its cells; a list printed as a table (each row a marker
+      cell such as ``(a)`` and a text cell, as official journals print points) gives
+      ``item`` blocks numbered by the marker, nested tables one level down;
     - ``blockquote``: its paragraphs are ``quote`` blocks;
     - ``br``: a line break in the block (two in a row end the paragraph).
     """
@@ -363,6 +372,9 @@ class _Walker:
             self.emit(para)
 
     def emit(self, text: str) -> None:
+        # NFC: a page that switches between composed and decomposed accents (é as one
+        # character or as e + accent) looks the same and must compare the same.
+        text = unicodedata.normalize("NFC", text)
         sink = self.sinks[-1]
         if sink.kind == "item":
             self.blocks.append(Block("item", text, sink.level, sink.number, sink.ordered))
@@ -396,6 +408,8 @@ class _Walker:
             self.list(el, tag)
         elif tag == "li":
             self.item(el)
+        elif tag == "table" and (marked := _marker_rows(el)) is not None:
+            self.marker_table(marked)
         elif tag == "table" and not _is_layout_table(el):
             self.table(el)
         elif tag == "table":
@@ -460,6 +474,20 @@ class _Walker:
         self.flush()
         self.sinks.pop()
 
+    def marker_table(self, rows: list[tuple[str, lxml.html.HtmlElement]]) -> None:
+        """A list printed as a table, one item per row: the marker cell is the item's
+        number, the other cell its text (which may hold further such tables: the next
+        level down)."""
+        self.lists.append(_List(True, "", 0, 0))
+        level = len(self.lists) - 1
+        for marker, cell in rows:
+            bullet = marker in _BULLETS
+            self.sinks.append(_Sink("item", level, "" if bullet else marker, not bullet))
+            self.inline(cell)
+            self.flush()
+            self.sinks.pop()
+        self.lists.pop()
+
     def table(self, el: lxml.html.HtmlElement) -> None:
         """Rows of a data table. Tag soup is read as browsers read it: cells outside any
         ``tr`` make a row of their own; other content inside the table (a ``div``, a
@@ -507,13 +535,45 @@ class _Walker:
             sub.flush()
             texts.append(" ".join(_collapse(b.text) for b in sub.blocks))
         if any(texts):
-            self.blocks.append(Block("row", " | ".join(texts)))
+            row = " | ".join(texts).strip()  # no stray space where an end cell is empty
+            self.blocks.append(Block("row", unicodedata.normalize("NFC", row)))
 
 
 def _dedent(lines: list[str]) -> list[str]:
     indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
     cut = min(indents, default=0)
     return [line[cut:] for line in lines]
+
+
+# A list marker printed in a cell of its own: 1 1. 4.2 (3) a) (b) iv. (xii) A. and bullets.
+# Letters need their dot or brackets, so that a two-column table of codes (EU | ...) stays
+# a table.
+_MARKER = re.compile(
+    r"\(?\d{1,3}(?:\.\d{1,3})*[.)]?\)?"
+    r"|\(?(?:[a-z]{1,2}|[A-Z]|[ivxlcdm]{2,7}|[IVXLCDM]{2,7})[.)]"
+    r"|[\u2014\u2013\u2022\u00b7\u25aa\u25e6*-]"
+)
+_BULLETS = frozenset("\u2014\u2013\u2022\u00b7\u25aa\u25e6*-")
+
+
+def _marker_rows(table: lxml.html.HtmlElement) -> list[tuple[str, lxml.html.HtmlElement]] | None:
+    """The rows of a table that prints a list (every row: a cell holding only a list
+    marker, then a cell with the text), as (marker, text cell); None for any other table.
+    Official journals lay out points and sub-points this way, with the sub-points as
+    such tables inside the text cell; read as rows they would give "(a) | text"."""
+    rows = []
+    for part in [table, *(c for c in table if c.tag in ("thead", "tbody", "tfoot"))]:
+        for tr in part:
+            if tr.tag != "tr":
+                continue
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            if len(cells) != 2:
+                return None
+            marker = _collapse(cells[0].text_content())
+            if len(marker) > 8 or not _MARKER.fullmatch(marker):
+                return None
+            rows.append((marker, cells[1]))
+    return rows or None
 
 
 def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
@@ -688,6 +748,14 @@ def _clean(root: lxml.html.HtmlElement) -> None:
             continue
         if how == "soft" and total and _text_size(el) * 2 > total:
             continue
+        if el.tag == "header":
+            # A page header that holds the page's <h1> (the headline above the text, not
+            # inside an <article>): the headline stays, the rest of the header goes.
+            for h1 in el.iter("h1"):
+                if not any(a.tag == "nav" for a in h1.iterancestors()):
+                    h1.tail = None
+                    el.addprevious(copy.deepcopy(h1))
+                    break
         _drop(el)
         dropped.add(el)
 
@@ -766,9 +834,10 @@ def _first(*values: object) -> str:
 def _read_meta(doc: lxml.html.HtmlElement) -> tuple[dict[str, str], bool]:
     """The page's meta, and whether it looks like a news article."""
     tags = _meta_tags(doc)
-    ld = _json_ld(doc)
-    articles = [o for o in ld if _types(o) & _ARTICLE_TYPES]
-    ld_pick = articles + [o for o in ld if o not in articles]
+    objects = _json_ld(doc)
+    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
+    # Article objects first: a page's JSON-LD also describes the site and its publisher.
+    ld_pick = articles + [o for o in objects if o not in articles]
 
     def ld(key: str) -> str:
         return _first(*(o.get(key) for o in ld_pick))
@@ -852,8 +921,9 @@ def _select(doc: lxml.html.HtmlElement, selector: str, name: str) -> list:
 
 
 def _marked_main(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element the page marks as its main text: ``<main>``, ``role="main"`` or the
-    only top-level ``<article>``."""
+    """The element the page marks as its main text: ``<main>``, ``role="main"``, the
+    only top-level ``<article>``, or among several (a story and teasers marked up as
+    articles too) the one that holds most of the page's text."""
     for el in body.iter("main"):
         return el
     for el in body.xpath('.//*[@role="main"]'):
@@ -861,7 +931,11 @@ def _marked_main(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     articles = [
         a for a in body.iter("article") if not any(p.tag == "article" for p in a.iterancestors())
     ]
-    return articles[0] if len(articles) == 1 else None
+    if len(articles) <= 1:
+        return articles[0] if articles else None
+    sizes = [_text_size(a) for a in articles]
+    biggest = max(range(len(articles)), key=sizes.__getitem__)
+    return articles[biggest] if sizes[biggest] * 2 > _text_size(body) else None
 
 
 def _thin(blocks: list[Block]) -> bool:

@@ -41,10 +41,15 @@ _TAG = re.compile(r"<[^<>\n]{0,500}>")  # bounded: linear on any input
 _PSEUDO_HEADING_MAX = 120
 
 
+MAX_NESTING = 40  # lists in lists and quotes in quotes; deeper text is kept by _recover
+LONG_LINE = 50_000  # characters: past this, inline parsing is no longer linear
+
+
 def _parser():  # noqa: ANN202 - markdown_it is imported lazily (start-up time)
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return md.enable(["table", "strikethrough"])
 
 
 def _inline(token: Token) -> str:
@@ -122,9 +127,54 @@ class _List:
         self.markup = markup
 
 
+_REF_DEF = re.compile(r"\s{0,3}\[[^\]\n]{1,999}\]:\s*\S")
+
+
 def markdown_blocks(text: str) -> list[Block]:
+    """The blocks of a Markdown body (front matter already removed).
+
+    Two limits of the parser are covered here. Past MAX_NESTING levels markdown-it stops
+    reading and drops what is deeper; those lines are put back as paragraphs where they
+    stood (:func:`_recover`), since text is never lost. And its inline parser is not
+    linear on hostile lines (100,000 brackets take seconds, ten times more take minutes):
+    a text with a line longer than LONG_LINE characters is read by the plain-text reader.
+    """
+    if any(len(line) > LONG_LINE for line in text.split("\n")):
+        from .text import text_blocks
+
+        return text_blocks(text)
     tokens = _parser().parse(text)
+    blocks, starts = _walk(tokens)
+    if any(t.level >= MAX_NESTING - 2 for t in tokens):
+        return _recover(text, tokens, blocks, starts)
+    return blocks
+
+
+def _recover(text: str, tokens: list[Token], blocks: list[Block], starts: list[int]) -> list[Block]:
+    """Blocks with the lines the parser dropped put back, in reading order."""
+    lines = text.split("\n")
+    covered = bytearray(len(lines) + 1)
+    for t in tokens:
+        if t.map and (t.type == "inline" or t.nesting == 0 or t.type in ("table_open", "hr")):
+            covered[t.map[0] : t.map[1]] = b"\x01" * (t.map[1] - t.map[0])
+    lost: list[tuple[int, Block]] = []
+    for k, line in enumerate(lines):
+        if covered[k] or not re.search(r"\w", line) or _REF_DEF.match(line):
+            continue
+        if lost and lost[-1][0] == k - 1 - lost[-1][1].text.count("\n"):
+            start, block = lost[-1]
+            lost[-1] = (start, Block("paragraph", block.text + "\n" + line.strip()))
+        else:
+            lost.append((k, Block("paragraph", line.strip())))
+    merged = sorted([*zip(starts, blocks, strict=True), *lost], key=lambda x: x[0])
+    return [b for _, b in merged]
+
+
+def _walk(tokens: list[Token]) -> tuple[list[Block], list[int]]:
+    """Blocks from the token stream, with the source line each starts on."""
     blocks: list[Block] = []
+    starts: list[int] = []
+    line = 0
     lists: list[_List] = []
     item_open: list[bool] = []  # per open list item: its first paragraph is still due
     quote = 0
@@ -132,6 +182,8 @@ def markdown_blocks(text: str) -> list[Block]:
     heading_level = 0
     for tok in tokens:
         t = tok.type
+        if tok.map:
+            line = tok.map[0]
         if t == "heading_open":
             heading_level = int(tok.tag[1:])
         elif t == "heading_close":
@@ -192,7 +244,8 @@ def markdown_blocks(text: str) -> list[Block]:
             html = _TAG.sub("", _BR.sub("\n", tok.content)).strip()
             if html:
                 blocks.append(Block("paragraph", html))
-    return blocks
+        starts += [line] * (len(blocks) - len(starts))
+    return blocks, starts
 
 
 def _item(blocks: list[Block], lists: list[_List], text: str) -> None:

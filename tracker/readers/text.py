@@ -98,7 +98,7 @@ def _block(text: str, first: bool) -> Block:
     if m is not None and m.keyword and (not stripped[m.end :].strip() or is_heading(stripped)):
         # "Article 5", "Section 4. Definitions", "Annex I" on a line of their own head what
         # follows; parts and annexes stand above articles.
-        series = m.keyword in markers.SERIES_KEYWORDS.values()
+        series = m.keyword in markers.SERIES_NAMES
         return Block("heading", stripped, level=2 if series else 3)
     if (
         "\n" not in stripped
