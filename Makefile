@@ -46,6 +46,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python bench/diff_bench.py
 	$(BIN)/python bench/history_bench.py
 	$(BIN)/python bench/reparse_bench.py
+	$(BIN)/python bench/real_align.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache
