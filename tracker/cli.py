@@ -40,6 +40,14 @@ class Context:
             self._store = Store(self.db_path)
         return self._store
 
+    @property
+    def reader(self) -> Store:
+        """The store inside one read transaction: everything a read command prints comes
+        from one state of the database, whatever writers commit meanwhile."""
+        store = self.store
+        store.begin_read()
+        return store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -203,7 +211,7 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     """List documents, or the versions of DOC oldest first."""
     from . import dates
 
-    store = c.store
+    store = c.reader
     if doc is None:
         docs = store.documents()
         if want_json(fmt, as_json):
@@ -255,7 +263,7 @@ def show(
     """Show version LABEL of DOC: its metadata and full text (or its provisions)."""
     from . import dates
 
-    store = c.store
+    store = c.reader
     v = store.version(doc, label, with_text=True)
     provisions = store.provisions(v.id)
     if want_json(fmt, as_json):
@@ -318,7 +326,7 @@ def diff(
     else:
         if len(args) != 3:
             raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
-        cmp = compare.compare(c.store, *args)
+        cmp = compare.compare(c.reader, *args)
     fmt = "json" if as_json else fmt
     if fmt == "json":
         emit_json(render.diff_json(cmp))
@@ -336,18 +344,28 @@ def diff(
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--connections", default=1000, show_default=True, type=click.IntRange(16, 100_000),
+              help="Most open connections (idle ones are closed after 30 s).")  # fmt: skip
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="Reverse proxy whose X-Forwarded-* headers to believe.")  # fmt: skip
 @pass_ctx
-def serve(c: Context, host: str, port: int, threads: int) -> None:
+def serve(
+    c: Context, host: str, port: int, threads: int, connections: int, trusted_proxy: str | None
+) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
     import waitress
 
-    from web import create_app
+    from web import FORM_OVERHEAD, create_app, server
 
     _ = c.store  # create or migrate the database before the first request
     app = create_app({"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes})
+    opts = server.options(
+        threads=threads, max_body=c.max_bytes + FORM_OVERHEAD, connection_limit=connections,
+        trusted_proxy=trusted_proxy,
+    )  # fmt: skip
     click.echo(f"serving {c.db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="tracker")
+    waitress.serve(app, host=host, port=port, **opts)
 
 
 # History commands (history, blame, figures, search, query, export, relink) live in

@@ -16,7 +16,9 @@ up to date inside one transaction.
 from __future__ import annotations
 
 import hashlib
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,10 +26,17 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .errors import Conflict, NotFound, TrackerError
+from .errors import Conflict, NotFound, QueryError, TrackerError
 from .provisions import Provision
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a writer keeps queueing for the write lock before giving up. SQLite's own busy
+# handler polls and is not fair: with 8 processes adding at once, some waited past 10 s
+# and failed while others got in again and again. Retrying BEGIN IMMEDIATE with jittered
+# backoff up to this total lets every writer land; a stuck lock still ends in an error.
+WRITE_WAIT_S = 300.0
+# Checked every N virtual-machine instructions (~1 ms of work) by a time limit.
+PROGRESS_EVERY = 10_000
 
 
 @dataclass(frozen=True)
@@ -195,8 +204,21 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db["links"].create_index(["document", "from_version", "change"])
 
 
+def _migration_link_unlinked(db: sqlite_utils.Database) -> None:
+    """Build the links of every document that has none or too few (a file migrated from
+    version 1, or written by a tracker that built links lazily on first read). Reads never
+    write, so links are rebuilt here, on the write path, once."""
+    from .history import link_unlinked  # history imports this module: import at call time
+
+    link_unlinked(Store.over(db))
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_link_unlinked,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -230,6 +252,13 @@ class Store:
             conn.close()
             raise TrackerError(f"{self.path}: not a tracker database ({exc})") from None
 
+    @classmethod
+    def over(cls, db: sqlite_utils.Database, path: str = "<open database>") -> Store:
+        """A Store on an already open connection (a migration's)."""
+        store = cls.__new__(cls)
+        store.path, store.db, store.readonly = path, db, False
+        return store
+
     def close(self) -> None:
         self.db.conn.close()
 
@@ -252,10 +281,7 @@ class Store:
             with self.db.atomic():
                 yield self.db
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise TrackerError(f"database {self.path} is busy ({exc}); try again") from None
+        self._begin_immediate()
         try:
             yield self.db
         except BaseException:
@@ -263,6 +289,70 @@ class Store:
             raise
         else:
             conn.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        """Take the write lock, queueing behind other writers for up to WRITE_WAIT_S."""
+        conn = self.db.conn
+        deadline = time.monotonic() + WRITE_WAIT_S
+        pause = 0.005
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() + pause > deadline:
+                    raise TrackerError(f"database {self.path} is busy ({exc}); try again") from None
+            time.sleep(random.uniform(pause / 2, pause))
+            pause = min(pause * 2, 0.25)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """One read transaction: every read inside sees the same state of the database,
+        whatever writers commit meanwhile (WAL mode). Inside a write transaction, a no-op."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield self
+            return
+        conn.execute("BEGIN DEFERRED")
+        try:
+            yield self
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+    def begin_read(self) -> None:
+        """Start a read transaction held until :meth:`close` (one per request or command:
+        a page or a command reading several tables sees one state of the database)."""
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN DEFERRED")
+
+    @contextmanager
+    def time_limit(self, seconds: float, what: str = "query") -> Iterator[None]:
+        """Stop any statement run inside after ``seconds`` with a QueryError ("too
+        expensive"), through SQLite's progress handler (per connection, so other requests
+        are not affected; checking costs well under 1%)."""
+        deadline = time.monotonic() + seconds
+        fired: list[bool] = []
+
+        def check() -> int:
+            if time.monotonic() > deadline:
+                fired.append(True)
+                return 1
+            return 0
+
+        conn = self.db.conn
+        conn.set_progress_handler(check, PROGRESS_EVERY)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            if fired:
+                raise QueryError(
+                    f"{what} too expensive: stopped after the {seconds:g} s limit"
+                ) from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def _migrate(self) -> None:
         current = self.db.execute("PRAGMA user_version").fetchone()[0]
