@@ -13,6 +13,7 @@ from tracker.errors import InputError, TrackerError
 from tracker.sources import Source, read_bytes
 
 from ..db import get_db
+from ..forms import undecodable
 from ..present import jsonable, wants_json
 
 bp = Blueprint("add", __name__)
@@ -33,7 +34,9 @@ def read_source(form: dict[str, str], upload: FileStorage | None) -> Source:
         data = upload.read(limit + 1)
         return read_bytes(data, upload.filename or "upload", limit)
     if has_text:
-        return read_bytes(form["text"].encode("utf-8"), "pasted text", limit)
+        # Back to the bytes as sent (bad bytes were kept as surrogates, see web.forms), so
+        # undecodable text is refused exactly as `tracker add` refuses such a file.
+        return read_bytes(form["text"].encode("utf-8", "surrogateescape"), "pasted text", limit)
     raise InputError("paste the text of the version, or choose a file to upload")
 
 
@@ -72,6 +75,10 @@ def add_submit() -> ResponseReturnValue:
     form = {k: request.form.get(k, "") for k in FIELDS}
     store = get_db()
     try:
+        for name, value in form.items():
+            bad = undecodable(value)
+            if bad is not None and name != "text":
+                raise InputError(f"{name}: not UTF-8 (bad byte at offset {bad})")
         source = read_source(form, request.files.get("file"))
         doc = form["new_doc"].strip() if form["doc"] == NEW else form["doc"].strip()
         if not doc:
@@ -89,6 +96,9 @@ def add_submit() -> ResponseReturnValue:
             tz=form["tz"].strip() or "UTC",
         )
     except TrackerError as exc:
+        # Shown again in the form: bad bytes as U+FFFD (they cannot be sent as UTF-8).
+        form = {k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                for k, v in form.items()}  # fmt: skip
         message = str(exc)
         if request.files.get("file") and request.files["file"].filename:
             message += " (choose the file again: browsers do not keep it)"

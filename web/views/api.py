@@ -78,4 +78,4 @@ def figures(doc: str) -> ResponseReturnValue:
 @bp.get("/search")
 def search() -> ResponseReturnValue:
     ctx = browse.search_context(request.args.get("q", ""), request.args.get("doc") or None)
-    return jsonify(browse.search_json(ctx)), 400 if ctx["error"] else 200
+    return jsonify(browse.search_json(ctx)), ctx["status"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker import history
@@ -136,12 +136,23 @@ def search_context(query: str, doc: str | None) -> dict[str, Any]:
         store.document(doc)
     hits: list[history.Hit] = []
     error = None
+    status = 200
     if query.strip():
-        try:
-            hits = history.search(store, query, doc=doc, mark=MARK)
-        except QueryError as exc:
-            error = str(exc)
-    return {"query": query, "doc": doc, "documents": documents, "hits": hits, "error": error}
+        # At most SEARCH_SLOTS searches at once, each stopped after SEARCH_TIMEOUT: a
+        # burst of expensive searches cannot take every server thread from other pages.
+        slots = current_app.extensions["tracker_search_slots"]
+        if not slots.acquire(timeout=current_app.config["SEARCH_WAIT"]):
+            error, status = "The server is busy with other searches: try again shortly.", 503
+        else:
+            try:
+                timeout = current_app.config["SEARCH_TIMEOUT"]
+                hits = history.search(store, query, doc=doc, mark=MARK, timeout=timeout)
+            except QueryError as exc:
+                error, status = str(exc), 400
+            finally:
+                slots.release()
+    return {"query": query, "doc": doc, "documents": documents, "hits": hits, "error": error,
+            "status": status}  # fmt: skip
 
 
 def search_json(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +215,7 @@ def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
     doc = request.args.get("doc") or None
     ctx = search_context(query, doc)
-    return respond("search.html", ctx, search_json(ctx), 400 if ctx["error"] else 200)
+    return respond("search.html", ctx, search_json(ctx), ctx["status"])
 
 
 @bp.get("/d/<doc>/feed.atom")
