@@ -294,17 +294,26 @@ class Store:
         """Take the write lock, queueing behind other writers for up to WRITE_WAIT_S."""
         conn = self.db.conn
         deadline = time.monotonic() + WRITE_WAIT_S
-        pause = 0.005
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                busy = "locked" in str(exc) or "busy" in str(exc)
-                if not busy or time.monotonic() + pause > deadline:
-                    raise TrackerError(f"database {self.path} is busy ({exc}); try again") from None
-            time.sleep(random.uniform(pause / 2, pause))
-            pause = min(pause * 2, 0.25)
+        pause = 0.002
+        # Our own polling instead of SQLite's busy handler, whose sleeps grow to 100 ms:
+        # with adds holding the lock ~30 ms, the lock sat idle while waiters slept (8
+        # writers: 100 ms per add instead of 36). Jittered, capped at 50 ms.
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    busy = "locked" in str(exc) or "busy" in str(exc)
+                    if not busy or time.monotonic() + pause > deadline:
+                        raise TrackerError(
+                            f"database {self.path} is busy ({exc}); try again"
+                        ) from None
+                time.sleep(random.uniform(pause / 2, pause))
+                pause = min(pause * 1.5, 0.05)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def snapshot(self) -> Iterator[Store]:
