@@ -49,6 +49,24 @@ def test_date_parser_is_linear_on_long_runs(run: str) -> None:
         assert time.perf_counter() - start < 1.0, repr(text[:30])
 
 
+@pytest.mark.parametrize("run", RUNS + ["(", "§", "•", "→", "1.", "a)", "\n"], ids=repr)
+def test_provision_and_front_matter_parsing_is_linear_on_long_runs(run: str) -> None:
+    from tracker.errors import InputError
+    from tracker.sources import parse_text
+
+    many = run * 20_000
+    for text in (many, "1. " + many + "!", "Article " + many, "(" + many, many + "\n2. x",
+                 "---\ntitle: " + many + "\n---\n1. x"):  # fmt: skip
+        start = time.perf_counter()
+        for kind in ("plan", "reporting", None):
+            split(text, kind)
+        try:
+            parse_text(text)
+        except InputError:
+            pass
+        assert time.perf_counter() - start < 2.0, repr(text[:30])  # ~0.1 s each
+
+
 def test_a_long_date_is_refused_with_a_short_message() -> None:
     with pytest.raises(DateError, match="longer than 100 characters") as info:
         dates.parse_when("2025-11-20" + " " * 60_000 + "!")
