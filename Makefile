@@ -47,6 +47,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python bench/history_bench.py
 	$(BIN)/python bench/reparse_bench.py
 	$(BIN)/python bench/real_align.py
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

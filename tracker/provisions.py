@@ -619,8 +619,8 @@ def _build_reporting(blocks: Sequence[Block]) -> list[_Node]:
 def _paths(nodes: list[_Node]) -> list[str]:
     """Each node's path: a numbered provision's citation when it is unique in the version,
     else its parent's path and its own component. Duplicates (a draft that restarts its
-    numbering) are told apart by a counted suffix (``4'``, ``4''2``...): one dictionary
-    lookup each, however many repeat."""
+    numbering) are told apart by primes, then a count (``4'``, ``4''``, ``4'''``,
+    ``4'4``): one dictionary lookup each, however many repeat."""
     cites: dict[str, int] = {}
     for n in nodes:
         if n.number:
@@ -636,7 +636,8 @@ def _paths(nodes: list[_Node]) -> list[str]:
             path = n.comp
         if path in seen:
             seen[path] += 1
-            path = f"{path}'" if seen[path] == 1 else f"{path}'{seen[path]}"
+            n = seen[path]
+            path = path + "'" * n if n <= 3 else f"{path}'{n}"
         else:
             seen[path] = 0
         out.append(path)
