@@ -88,3 +88,17 @@ def test_responses_are_gzipped(client: FlaskClient) -> None:
     assert "Content-Encoding" not in plain.headers
     api = client.get("/api/documents", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in api.headers  # small: not worth it
+
+
+def test_a_comparison_is_computed_once_per_process(big_db: Path) -> None:
+    app = create_app({"DATABASE": str(big_db)})
+    client = app.test_client()
+    client.get("/d/big/diff/a..b")
+    cache = app.extensions["tracker.comparisons"]
+    assert len(cache) == 1
+    ((key, first),) = cache.items()
+    client.get("/d/big/diff/a..b?format=json&rows=0-3")
+    client.get("/d/big/diff/a..b?page=2")
+    assert len(cache) == 1 and cache[key] is first
+    client.get("/d/big/diff/b..a")  # another pair: another entry
+    assert len(cache) == 2

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
-from tracker.compare import Comparison, compare
-from tracker.diff import Diff
+from tracker.compare import Comparison, compare, parse_ref
+from tracker.diff import ENGINE_VERSION, Diff
 from tracker.errors import InputError, NotFound
 from tracker.render import change_json, diff_json, typed_terms
 
@@ -51,11 +62,36 @@ def rows_slice(spec: str | None, n: int) -> tuple[int, int] | None:
     return a, b
 
 
+# Comparisons kept per process: stored versions never change, so a comparison of two of
+# them (named by database, ids and content hashes) stays right. Opening a folded run of a
+# big diff, paging it or downloading its redline then costs no new diff (~4 s at 20,000
+# provisions). A few entries: a big comparison holds its provisions and word ops (~50 MB
+# at 20,000 provisions).
+CACHE_SIZE = 4
+
+
+def _cached(key: tuple[Any, ...], make: Any) -> Any:
+    cache = current_app.extensions.setdefault("tracker.comparisons", OrderedDict())
+    lock = current_app.extensions.setdefault("tracker.comparisons.lock", threading.Lock())
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = make()
+    with lock:
+        cache[key] = value
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
 def comparison(doc: str, spec: str) -> tuple[Any, Any]:
     store = get_db()
     document = store.document(doc)
     old, new = split_spec(spec)
-    return document, compare(store, doc, old, new)
+    sides = [store.version(*parse_ref(ref, doc)) for ref in (old, new)]
+    key = (current_app.config["DATABASE"], *((v.id, v.sha256) for v in sides), ENGINE_VERSION)
+    return document, _cached(key, lambda: compare(store, doc, old, new))
 
 
 def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
