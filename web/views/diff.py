@@ -114,6 +114,19 @@ def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
     return out + pending
 
 
+def find_row(blocks: list[Block], row: str) -> tuple[int, str] | None:
+    """(the change number that places ``row`` on a page, the id of the run holding it or
+    "") for a row id, or None. A row in a run is on the page of the next change."""
+    pending_run = ""
+    for b in blocks:
+        if b.kind == "row" and b.n:
+            if b.id == row or pending_run:
+                return b.n, pending_run
+        elif b.kind == "run" and any(r.id == row for r in b.rows):
+            pending_run = b.id
+    return (10**9, pending_run) if pending_run else None
+
+
 def diff_context(doc: str, spec: str) -> dict[str, Any]:
     document, cmp = comparison(doc, spec)
     changes = cmp.diff.changes
@@ -125,6 +138,14 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
     pages = max(1, -(-n_changes // PAGE_CHANGES)) if big else 1
     page = request.args.get("page", "1")
     page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
+    open_run = ""
+    if big and (wanted := request.args.get("row")):
+        # A link to one row (?row=new-1234, asked for by the page when its #anchor is
+        # not on it): the page that holds it, with its folded run sent full.
+        found = find_row(blocks, wanted)
+        if found is not None:
+            n, open_run = found
+            page = min(pages, max(1, -(-n // PAGE_CHANGES)))
     if pages > 1:
         blocks = page_of(blocks, page, PAGE_CHANGES)
     return {
@@ -144,6 +165,7 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
         # Changes first: every row only when asked for (?changes=0).
         "changes_only": changes_only,
         "lazy_run": LAZY_RUN if big else 0,
+        "open_run": open_run,
         "view": "inline" if request.args.get("view") == "inline" else "side",
     }
 
