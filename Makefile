@@ -48,6 +48,8 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python bench/reparse_bench.py
 	$(BIN)/python bench/real_align.py
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/terms_bench.py
+	$(BIN)/python bench/page_bench.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache
