@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError, TooLarge
 from . import Block, Reading, blocks_text
 
-READER = "pdf/1"
+READER = "pdf/2"
 
 # Bounds on work: the caller limits the bytes, but a small PDF can still hold thousands of
 # pages or a page drawing millions of glyphs (~0.1 s per page, ~2 us per glyph).
@@ -599,14 +599,17 @@ class _Assembler:
         bold_chars = sum(len(ln.text) for ln in self.lines if ln.size == self.body_size and ln.bold)
         self.body_bold = bold_chars > 0.5 * body_chars
         # Line spacing: baseline-to-baseline distance between consecutive body lines,
-        # in font sizes (the median, so paragraph gaps do not count).
+        # in font sizes. Lines of one paragraph are never closer than that, and paragraph
+        # gaps only add to it, so it is the smallest distance that recurs, not the median:
+        # in a text of one-line points (most of a treaty's lettered points) most distances
+        # are paragraph gaps, and their median would join every point to the next.
         ratios = []
         for a, b in zip(self.lines, self.lines[1:], strict=False):
             if a.page == b.page and a.size == b.size == self.body_size:
                 d = b.bottom - a.bottom
                 if 0 < d < 2.5 * a.size:
                     ratios.append(d / a.size)
-        self.spacing = statistics.median(ratios) if ratios else 1.25
+        self.spacing = _line_spacing(ratios)
 
     def _heading_style(self, ln: _Line) -> tuple[float, bool] | None:
         if ln.cells or len(ln.text) > 200:
@@ -678,6 +681,22 @@ class _Assembler:
             if width > 0 and prev.x1 < prev.edge - 0.2 * width:
                 return False  # a short last line ending a sentence
         return True
+
+
+def _line_spacing(ratios: list[float]) -> float:
+    """The body's line spacing from the distances between consecutive lines (in font
+    sizes): the smallest distance, to a twentieth, shared by at least a tenth of them (and
+    by two); the median when none is (a page too short to tell)."""
+    if not ratios:
+        return 1.25
+    buckets = Counter(round(r * 20) for r in ratios)
+    need = max(2, len(ratios) // 10)
+    for bucket in sorted(buckets):
+        if buckets[bucket] >= need:
+            # The mean of the distances in that bucket and the next (rounding splits them).
+            near = [r for r in ratios if bucket <= round(r * 20) <= bucket + 1]
+            return statistics.fmean(near)
+    return statistics.median(ratios)
 
 
 def _join(lines: list[_Line]) -> str:
