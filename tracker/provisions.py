@@ -274,6 +274,7 @@ class _Builder:
         self.stack: list[_Frame] = [_Frame(-1, "doc", -1, "", 0, "", "")]
         self.current = -1  # the node that takes continuation lines
         self.list_depth = -1  # depth of the list item being read (-1: outside lists)
+        self.bare: _Frame | None = None  # a bare "Article 5" just read, awaiting its title
 
     # -- nodes
 
@@ -311,7 +312,39 @@ class _Builder:
         frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth,
                        sub=m.sub)  # fmt: skip
         self.stack.append(frame)
+        if m.keyword and not text:
+            self.bare = frame
         return frame
+
+    def title(self, block: Block) -> bool:
+        """Whether ``block`` is the title of the bare ``Article 5`` (``Annex II``, ``§ 12``)
+        just read, set on a line of its own below it (``Article 5`` / ``Scope``), and if
+        so take it as that provision's text, as when both stand on one line (``Article 5
+        Scope``). Drafts print the title below the number as a heading, a bold line or a
+        plain paragraph depending on the format; read as a heading of its own it would
+        close the article it names, read as a paragraph it would be a provision of it."""
+        frame, self.bare = self.bare, None
+        if frame is None or block.kind not in ("heading", "paragraph") or block.number:
+            return False
+        text = " ".join(block.text.split())
+        node = self.nodes[frame.node]
+        if (
+            not text
+            or len(text) > 80
+            or "\n" in block.text.strip()
+            or text[-1] in ".;:,!?"
+            or not text[0].isupper()
+            or markers.parse(text)
+            or markers.bullet(text)
+            or node.lines != [""]
+            or self.stack[-1] is not frame
+        ):
+            return False
+        node.lines = [text]
+        self.current = frame.node
+        if frame.kind == "heading":
+            frame.heading = f"{frame.heading} {text}"
+        return True
 
     def unnumbered(self, parent: _Frame, text: str) -> int:
         parent.counter += 1
@@ -592,6 +625,9 @@ def _build_plan(blocks: Sequence[Block]) -> list[_Node]:
     title = _title(blocks)
     contents = _contents(blocks)
     for k, block in enumerate(blocks):
+        if b.bare is not None and b.title(block):
+            continue
+        b.bare = None
         if block.kind == "heading":
             b.heading(block.text, block.level, block.number, k == title)
         elif k in contents:
