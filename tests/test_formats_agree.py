@@ -408,6 +408,15 @@ def test_article_titles_below_their_numbers_read_as_on_one_line(v1, fmt):
     assert {p.heading for p in apart if p.path.startswith("2.")} == {"Article 2 Monitoring mission"}
 
 
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
+def test_the_stored_text_reads_back_as_the_same_tree(v1, fmt):
+    """A version's text (what ``show`` prints and a text-only copy keeps) holds the
+    numbers, rows and bullets the format gave, and reads back as the same provisions."""
+    reading = readers.read(WRITERS[fmt](V1), name=f"agreement.{fmt}")
+    back = readers.read(reading.text.encode(), format="text")
+    assert _shape(build(back.blocks)) == _shape(v1[fmt])
+
+
 @pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
 def test_every_format_diffs_unchanged_against_text(v1, fmt):
     diff = diff_provisions(v1["txt"], v1[fmt])
@@ -470,3 +479,51 @@ def test_cli_versions_in_three_formats(invoke, tmp_path: Path):
     changes = json.loads(diff.stdout)["changes"]
     assert changes and {c["kind"] for c in changes} == {"unchanged"}
     assert not any(c["renumbered"] or c["moved"] for c in changes)
+
+
+LEGAL = f"""<w:numbering {W}>
+<w:abstractNum w:abstractNumId="1">
+  {lvl(0, "decimal", "%1.")}
+  {lvl(1, "decimal", "%1.%2")}
+  {lvl(2, "lowerLetter", "(%3)")}
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="2">{lvl(0, "decimalZero", "Annex %1")}</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>
+</w:numbering>"""
+
+
+def test_word_multilevel_and_keyword_numbers_read_as_printed():
+    """Word's ``%1.%2`` and ``Annex %1`` numbers, which are not in the text, give the
+    provisions that the same numbers typed in a text give."""
+    points = [
+        (0, 1, "The parties stop all firing at dawn."),
+        (1, 1, "Artillery is withdrawn twenty kilometres."),
+        (1, 1, "Observers are admitted:"),
+        (2, 1, "within three days;"),
+        (2, 1, "without weapons."),
+        (0, 1, "Prisoners are exchanged at the crossing."),
+        (1, 1, "Lists of names are exchanged first."),
+        (0, 2, "Maps of the line of contact."),
+        (0, 2, "Timetable of the withdrawal."),
+    ]
+    d = Document()
+    d.part.numbering_part._element = parse_xml(LEGAL)
+    d.add_paragraph("Ceasefire Terms", style="Title")
+    for ilvl, num, text in points:
+        item(d, text, num, ilvl)
+    out = io.BytesIO()
+    d.save(out)
+    typed = (
+        "Ceasefire Terms\n\n1. The parties stop all firing at dawn.\n\n"
+        "1.1 Artillery is withdrawn twenty kilometres.\n\n1.2 Observers are admitted:\n"
+        "    (a) within three days;\n    (b) without weapons.\n\n"
+        "2. Prisoners are exchanged at the crossing.\n\n2.1 Lists of names are exchanged first.\n\n"
+        "Annex 01 Maps of the line of contact.\n\nAnnex 02 Timetable of the withdrawal.\n"
+    )
+    word = build(readers.read(out.getvalue(), name="terms.docx").blocks)
+    text = build(readers.read(typed.encode(), name="terms.txt").blocks)
+    assert _shape(word) == _shape(text)
+    assert [p.path for p in word if p.number] == [
+        "1", "1.1", "1.2", "1.2.a", "1.2.b", "2", "2.1", "Annex 01", "Annex 02",
+    ]  # fmt: skip

@@ -162,7 +162,7 @@ def data() -> bytes:
 
 def test_blocks_with_word_numbering_accepted(data):
     reading = docx_reader.read(data, "agreement.docx")
-    assert reading.format == "docx" and reading.reader == "docx/1"
+    assert reading.format == "docx" and reading.reader == "docx/2"
     assert list(reading.blocks) == [
         Block("heading", "Ceasefire Agreement", level=1),
         Block("paragraph", "The parties sign this agreement in good faith."),
@@ -235,7 +235,7 @@ def test_tracked_original(data):
 
 def test_dispatch_by_name_and_content(data):
     reading = readers.read(data, name="x.docx")
-    assert reading.reader == "docx/1" and reading.name == "x.docx"
+    assert reading.reader == "docx/2" and reading.name == "x.docx"
     assert readers.read(data).format == "docx"  # sniffed from the ZIP signature
     assert readers.read(data, name="x.docx", tracked="original").blocks != reading.blocks
 

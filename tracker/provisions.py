@@ -259,6 +259,16 @@ def _continues(f: _Frame, m: markers.Marker) -> bool:
     return (f.value, f.sub) < (m.value, m.sub) and m.value <= f.value + skip
 
 
+def _given(number: str) -> markers.Marker | None:
+    """A number the format gives outside the text (an ordered list's ``3.``, Word's
+    automatic ``1.2``, ``Article 5`` or ``(a)``) read as a marker. It stands alone, so it is
+    read as if a capitalised title followed: ``1.2`` and ``Article 5`` are markers before
+    ``Scope``, not before ``million``, and a given number is never a figure in a sentence.
+    (Read before ``x``, Word's ``1.2`` and ``Annex 01`` were no markers at all, and an item
+    that a text version numbers ``1.2`` was an unnumbered one in DOCX.)"""
+    return markers.parse(number + " X")
+
+
 def _multi_after(new: str, old: str) -> bool:
     a, b = old.split("."), new.split(".")
     if len(a) != len(b) or not all(x.isdigit() for x in a + b):
@@ -426,7 +436,7 @@ class _Builder:
     def heading(self, text: str, level: float, number: str, title: bool) -> None:
         stack = self.stack
         text = " ".join(text.split())
-        m = markers.parse(number + " x") if number else markers.parse(text)
+        m = _given(number) if number else markers.parse(text)
         if level >= PSEUDO_LEVEL and m is not None:
             # Bold paragraphs used as headings carry no level: "**C. Sources**" after
             # "**4. WHAT WE COLLECT**" is a sub-heading of section 4, since it is of
@@ -477,7 +487,7 @@ class _Builder:
         self.list_depth = level - 1
         lines = text.split("\n")
         first = lines[0].strip()
-        m = markers.parse(number + " x") if number else markers.parse(first)
+        m = _given(number) if number else markers.parse(first)
         own = markers.parse(first) if number else None
         if own is not None and (own.style in _TOP_STYLES or own.keyword):
             # "13. 1. PROFILES": a list that only carries items whose text has its own
@@ -511,7 +521,7 @@ class _Builder:
             (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
         ):
             stack.pop()
-        m = markers.parse(text) or (markers.parse(number + " x") if number else None)
+        m = markers.parse(text) or (_given(number) if number else None)
         if m is None:
             node = self.bulleted(stack[-1], "", text)
         else:

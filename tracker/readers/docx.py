@@ -42,7 +42,9 @@ from datetime import datetime
 from ..errors import InputError, TooLarge
 from . import Block, Reading, blocks_text
 
-READER = "docx/1"
+# 2: Word's computed numbers outside the text ("1.2", "Annex 01") are read as numbers
+# when the provision tree is built, so versions read by 1 are read again.
+READER = "docx/2"
 
 # The uncompressed size of the package, all parts together. The caller limits the bytes of
 # the file; this limits what a small hostile ZIP (a "zip bomb") inflates to in memory.

@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError, TooLarge
 from . import Block, Reading, blocks_text
 
+# 2: line spacing from the smallest recurring distance between lines (see _line_spacing).
 READER = "pdf/2"
 
 # Bounds on work: the caller limits the bytes, but a small PDF can still hold thousands of

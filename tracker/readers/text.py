@@ -27,6 +27,7 @@ from .. import markers
 from ..sources import decode, parse_text
 from . import Block, Reading
 
+# 3: pipe tables read as rows; indented bullets are points, not continuations.
 READER = "text/3"
 
 _CONTINUES = frozenset(
@@ -134,6 +135,10 @@ def _table(lines: list[str]) -> list[Block] | None:
 
 def _block(text: str, first: bool) -> Block:
     stripped = text.strip()
+    if not first and "\n" not in stripped and " | " in stripped:
+        # A table row standing alone (the rows of a table written out one paragraph
+        # each, as blocks_text writes them): a row like the others, never a heading.
+        return Block("row", " | ".join(" ".join(c.split()) for c in stripped.strip("|").split("|")))
     m = markers.parse(stripped) if "\n" not in stripped else None
     if m is not None and m.keyword and (not stripped[m.end :].strip() or is_heading(stripped)):
         # "Article 5", "Section 4. Definitions", "Annex I" on a line of their own head what
@@ -147,7 +152,13 @@ def _block(text: str, first: bool) -> Block:
         and not markers.bullet(stripped)
     ):
         return Block("heading", stripped, level=1 if first else 2)
-    if text[:1].isspace() and not first and not markers.parse(stripped):
+    if (
+        text[:1].isspace()
+        and not first
+        and not markers.parse(stripped)
+        and not markers.bullet(stripped)
+    ):
+        # (An indented bullet is a point of its own, as an indented number is.)
         return Block("paragraph", text.rstrip(), level=1)
     return Block("paragraph", text.strip("\n").rstrip())
 
