@@ -20,6 +20,7 @@ from wordml import W, item, lvl
 from tracker import readers
 from tracker.diff import diff_provisions
 from tracker.provisions import build
+from tracker.sources import kind_of, provisions_of, read_document
 
 # The agreement as a list of (kind, text): "title", "para" (unnumbered), "h" (an article
 # heading), "p" (a numbered paragraph), "a" (a lettered point), "i" (a roman sub-point),
@@ -527,3 +528,59 @@ def test_word_multilevel_and_keyword_numbers_read_as_printed():
     assert [p.path for p in word if p.number] == [
         "1", "1.1", "1.2", "1.2.a", "1.2.b", "2", "2.1", "Annex 01", "Annex 02",
     ]  # fmt: skip
+
+
+# A news report on the agreement: prose, no structure. Two pages as a PDF, so that its
+# running header and page numbers are told from the text.
+NEWS: list[tuple[str, str]] = [
+    ("title", "Monitors arrive in the river valley as the ceasefire holds"),
+    (
+        "para",
+        "LAKESIDE, 4 March - The first 40 observers of the monitoring mission reached the "
+        "river valley on Tuesday, two days after the ceasefire came into force.",
+    ),
+    (
+        "para",
+        "Local officials said the night had been quiet for the first time in weeks. Shops "
+        "in the market reopened in the morning.",
+    ),
+    (
+        "para",
+        "The head of the mission said 1.5 million people live in the zone and that its "
+        "reports would be published every week.",
+    ),
+    (
+        "para",
+        "Both parties have promised to withdraw heavy weapons within 21 days. Some "
+        "residents said they would wait before returning home.",
+    ),
+    (
+        "para",
+        "Farmers on both banks asked the mission to check the fields for mines before the "
+        "spring sowing begins next month.",
+    ),
+    (
+        "para",
+        "A spokesman for the northern delegation said the first weekly report would show "
+        "whether the withdrawal had started on time.",
+    ),
+    (
+        "para",
+        "Aid convoys are expected to cross the bridge at Millford later this week, carrying "
+        "food, medicine and building materials.",
+    ),
+    ("para", "The joint commission meets again on Friday."),
+]
+
+
+@pytest.mark.parametrize(("doc", "kind"), [(V1, "plan"), (NEWS, "reporting")])
+def test_every_format_is_split_the_same_way(doc, kind):
+    """The kind a version is stored as (``plan`` or ``reporting``) and its provisions, as
+    ``tracker add`` reads them, whatever the format."""
+    shapes = {}
+    for fmt, write in WRITERS.items():
+        source = read_document(write(doc), f"doc.{fmt}")
+        assert kind_of(source) == kind, fmt
+        shapes[fmt] = _shape(provisions_of(source, kind))
+    assert len(shapes["txt"]) == len(doc)
+    assert all(shape == shapes["txt"] for shape in shapes.values())
