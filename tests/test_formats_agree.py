@@ -318,9 +318,11 @@ class _Pdf(FPDF):
         self.cell(0, 5, f"Page {self.page_no()}", align="C")
 
 
-def as_pdf(doc: list[tuple[str, str]]) -> bytes:
+def as_pdf(doc: list[tuple[str, str]], gap: float = 2, hang: bool = False) -> bytes:
     """Headings bold and larger, numbers printed, points indented, a table of cells, a
-    running header and a page-number footer, on A6 pages (three or more of them)."""
+    running header and a page-number footer, on A6 pages (three or more of them).
+    ``gap``: the space between paragraphs (0: none, as in many drafts); ``hang``: numbers
+    in a column of their own, the text indented after them."""
     pdf = _Pdf(format=(105, 148))
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_margins(10, 10, 10)
@@ -347,8 +349,14 @@ def as_pdf(doc: list[tuple[str, str]]) -> bytes:
         indent = {"a": 6, "i": 12, "b": 6}.get(kind, 0)
         lead = number or ("-" if kind == "b" else "")
         pdf.set_x(10 + indent)
-        pdf.multi_cell(width - indent, 4.5, f"{lead} {text}".strip(), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2)
+        if hang and lead:
+            pdf.cell(7, 4.5, lead)
+            pdf.multi_cell(width - indent - 7, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(
+                width - indent, 4.5, f"{lead} {text}".strip(), new_x="LMARGIN", new_y="NEXT"
+            )
+        pdf.ln(gap)
     out = io.BytesIO()
     pdf.output(out)
     return out.getvalue()
@@ -407,6 +415,14 @@ def test_article_titles_below_their_numbers_read_as_on_one_line(v1, fmt):
     assert _shape(apart) == _shape(v1["txt"])
     assert [p.depth for p in apart] == [p.depth for p in v1["txt"]]
     assert {p.heading for p in apart if p.path.startswith("2.")} == {"Article 2 Monitoring mission"}
+
+
+@pytest.mark.parametrize(("gap", "hang"), [(0, False), (0, True), (2, True)])
+def test_pdf_layouts_read_the_same_tree(v1, gap, hang):
+    """Points set without space between them (a line ending "; and" before "(c)"), and
+    numbers hanging in a column of their own."""
+    reading = readers.read(as_pdf(V1, gap, hang), name="agreement.pdf")
+    assert _shape(build(reading.blocks)) == _shape(v1["txt"])
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])

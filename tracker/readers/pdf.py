@@ -39,8 +39,9 @@ first):
   (``Chapter 2: Scope      4``);
 - paragraphs: a line continues the paragraph above unless the vertical gap is wider than
   the document's line spacing, the font size or weight changes, or the line above ends a
-  sentence and this one starts with a printed marker (``1.``, ``(a)``, ``Article 5``) or
-  is indented differently, or the line above ends a sentence well short of the right
+  sentence (or a point, with ``; and`` / ``; or``) and this one starts with a printed
+  marker (``1.``, ``(a)``, ``Article 5``) or is indented differently, or the line above
+  ends a sentence well short of the right
   margin; a paragraph runs on across a page or column break when it did not end a
   sentence;
 - hyphenation at line ends undone (``negoti-`` + ``ations`` -> ``negotiations``) when a
@@ -69,7 +70,8 @@ from dataclasses import dataclass, field
 from ..errors import InputError, TooLarge
 from . import Block, Reading, blocks_text
 
-# 2: line spacing from the smallest recurring distance between lines (see _line_spacing).
+# 2: line spacing from the smallest recurring distance between lines (see _line_spacing);
+# a marker after "; and" / "; or" starts a point.
 READER = "pdf/2"
 
 # Bounds on work: the caller limits the bytes, but a small PDF can still hold thousands of
@@ -98,6 +100,9 @@ _BULLET = re.compile(r"^[•▪◦‣●○■□–\-\*](?:\s+|$)")
 # lead-in (a line may start with a dash inside a sentence).
 _BULLET_GLYPH = re.compile(r"^[•▪◦‣●○■□](?:\s+|$)")
 _SENTENCE_END = re.compile(r"[.;:!?][\"'”’)\]]*$")
+# A point of a list that ends "...; and" or "...; or" before the last point: the next line
+# that opens with a marker ("(c)") starts that point, as after a full stop.
+_POINT_END = re.compile(r";\s*(?:and|or|and/or)$", re.I)
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.|pg\.?)\s*)?[-–—(\[]?\s*(?:\d{1,5}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|/|from)\s*\d{1,5})?$",
@@ -662,7 +667,8 @@ class _Assembler:
             return False
         ended = bool(_SENTENCE_END.search(prev.text))
         if _BULLET_GLYPH.match(ln.text) or (
-            ended and (_MARKER.match(ln.text) or _BULLET.match(ln.text))
+            (ended or _POINT_END.search(prev.text))
+            and (_MARKER.match(ln.text) or _BULLET.match(ln.text))
         ):
             return False
         if kind == "heading":
