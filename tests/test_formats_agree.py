@@ -185,6 +185,31 @@ def as_markdown(doc: list[tuple[str, str]]) -> bytes:
     return ("\n\n".join(joined) + "\n").encode()
 
 
+def as_markdown_loose(doc: list[tuple[str, str]], indent: str) -> bytes:
+    """Every point a paragraph of its own: ``indent`` "   " sets the lettered points as
+    paragraphs of the list item above (a loose list); "" sets them between the list's
+    items, interrupting it, so that "3." resumes the list where it stopped. Article
+    headings in bold, as many converters write them."""
+    out: list[str] = []
+    for kind, number, text in _numbered(doc):
+        if kind == "title":
+            out.append(f"# {text}")
+        elif kind == "h":
+            out.append(f"**{text}**")
+        elif kind in ("a", "i"):
+            out.append(f"{indent}{number} {text}")
+        elif kind == "b":
+            out.append(f"   - {text}")
+        elif kind == "row":
+            if out[-1].startswith("|"):
+                out[-1] += f"\n| {text} |"
+            else:
+                out.append(f"| {text} |\n|---|---|---|")
+        else:
+            out.append(f"{number} {text}".strip())
+    return ("\n\n".join(out) + "\n").encode()
+
+
 def as_html(doc: list[tuple[str, str]]) -> bytes:
     """h1/h2, ``ol`` for paragraphs, ``ol type="a"`` and ``type="i"`` nested for points and
     sub-points, ``ul`` for bullets, a table; no numbers in the text."""
@@ -415,6 +440,12 @@ def test_article_titles_below_their_numbers_read_as_on_one_line(v1, fmt):
     assert _shape(apart) == _shape(v1["txt"])
     assert [p.depth for p in apart] == [p.depth for p in v1["txt"]]
     assert {p.heading for p in apart if p.path.startswith("2.")} == {"Article 2 Monitoring mission"}
+
+
+@pytest.mark.parametrize("indent", ["   ", ""])
+def test_markdown_points_as_paragraphs_read_the_same_tree(v1, indent):
+    reading = readers.read(as_markdown_loose(V1, indent), name="agreement.md")
+    assert _shape(build(reading.blocks)) == _shape(v1["txt"])
 
 
 @pytest.mark.parametrize(("gap", "hang"), [(0, False), (0, True), (2, True)])

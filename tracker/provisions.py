@@ -474,11 +474,14 @@ class _Builder:
     def item(self, text: str, level: int, number: str, ordered: bool) -> None:
         stack = self.stack
         if ordered and not number:
-            # Another paragraph of an ordered item (a reader's convention): its text.
+            # Another paragraph of an ordered item (a reader's convention): its text,
+            # where a printed marker starts a point as on any line ("(a) ..." set as a
+            # paragraph of the item, as in a loose Markdown list).
             for f in reversed(stack):
                 if f.kind == "item" and f.level == level:
-                    self.nodes[f.node].lines += ["", *text.split("\n")]
+                    self.nodes[f.node].lines.append("")
                     self.current = f.node
+                    self.lines(text.split("\n"))
                     return
         while len(stack) > 1 and (
             (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
@@ -497,8 +500,10 @@ class _Builder:
             body = first if number else first[m.end :].strip()
             if number:
                 # The list's own nesting says where the item goes: a "1." inside item
-                # "1." is its first sub-item, not a restart.
-                parent = stack[-1]
+                # "1." is its first sub-item, not a restart. Unless it goes on with a
+                # series that points outside the list interrupted: "3." resuming a list
+                # after "(a)".."(c)" set as paragraphs is point 2's sibling, not 2(c)'s.
+                parent = self._resumed(m, level) or stack[-1]
             else:
                 placed = self.place(m, strict=False)
                 parent, m = placed if placed else (stack[-1], m)
@@ -512,6 +517,23 @@ class _Builder:
             )
         self.list_depth = level
         self.lines(lines[1:])
+
+    def _resumed(self, m: markers.Marker, level: int) -> _Frame | None:
+        """The parent of an item numbered ``m`` at list depth ``level`` when it continues
+        an open provision of its series that lies below points opened outside the list
+        (the stack is cut back to it), else None."""
+        stack = self.stack
+        top = stack[-1]
+        if top.kind == "item" or top.in_list >= level:
+            return None  # the list's own nesting holds
+        for k in range(len(stack) - 1, 0, -1):
+            f = stack[k]
+            if f.kind == "heading" or (f.kind == "item" and f.level < level):
+                return None
+            if f.style and _family(f.style) == _family(m.style) and _continues(f, m):
+                del stack[k:]
+                return stack[-1]
+        return None
 
     def entry(self, text: str, level: int, number: str) -> None:
         """An entry of a table of contents: cited as ``contents.3``, apart from section 3
@@ -539,7 +561,11 @@ class _Builder:
                 if f.kind == "item" and f.level == level - 1:
                     target = f.node
                     break
-            self.nodes[target].lines += ["", *[ln.rstrip() for ln in text.split("\n")]]
+            # Its lines go on the provision, where a printed marker starts a point as on
+            # any line: "(a) ..." set as a paragraph of a list item.
+            self.nodes[target].lines.append("")
+            self.current = target
+            self.lines(text.split("\n"))
             return
         stack = self.stack
         lines = text.split("\n")
