@@ -297,7 +297,7 @@ NUMBERING = f"""<w:numbering {W}>
 </w:numbering>"""
 
 
-def as_docx(doc: list[tuple[str, str]]) -> bytes:
+def as_docx(doc: list[tuple[str, str]], title_style: str = "Title") -> bytes:
     """Word's automatic numbering: no number is in the text."""
     d = Document()
     d.part.numbering_part._element = parse_xml(NUMBERING)
@@ -314,7 +314,7 @@ def as_docx(doc: list[tuple[str, str]]) -> bytes:
                     table.cell(r, c).text = value
             rows = []
         elif kind == "title":
-            d.add_paragraph(text, style="Title")
+            d.add_paragraph(text, style=title_style)
         elif kind == "h":
             article += 1
             d.add_paragraph(text, style="Heading 1")
@@ -440,6 +440,22 @@ def test_article_titles_below_their_numbers_read_as_on_one_line(v1, fmt):
     assert _shape(apart) == _shape(v1["txt"])
     assert [p.depth for p in apart] == [p.depth for p in v1["txt"]]
     assert {p.heading for p in apart if p.path.startswith("2.")} == {"Article 2 Monitoring mission"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(lambda: as_docx(V1, title_style="Heading 1"), id="docx"),
+        pytest.param(lambda: as_markdown(V1).replace(b"\n## ", b"\n# "), id="md"),
+        pytest.param(lambda: as_html(V1).replace(b"h2>", b"h1>"), id="html"),
+    ],
+)
+def test_a_title_styled_as_the_sections_is_the_title(v1, data):
+    """Every heading in one style, the title too: the unnumbered first one is the title,
+    not a section holding the preamble."""
+    blocks = readers.read(data()).blocks
+    assert len({b.level for b in blocks if b.kind == "heading"}) == 1
+    assert _shape(build(blocks)) == _shape(v1["txt"])
 
 
 @pytest.mark.parametrize("indent", ["   ", ""])

@@ -620,14 +620,26 @@ class _Builder:
 def _title(blocks: Sequence[Block]) -> int:
     """Index of the document's title: the one heading of the top level, first of all
     headings and near the start. It is a provision of its own, not a section that
-    everything would nest under."""
+    everything would nest under. A title set in the same style as the sections (every
+    heading a Word "Heading 1", an HTML ``h1``) is still one when it is the only
+    unnumbered one of them: "Ceasefire Agreement" above "Article 1", "Article 2"... reads
+    as it does in a plain text, where headings have no levels."""
     headings = [(k, b.level) for k, b in enumerate(blocks) if b.kind == "heading"]
     if not headings:
         return -1
     top = min(level for _, level in headings)
     at_top = [k for k, level in headings if level == top]
-    if len(at_top) == 1 and at_top[0] == headings[0][0] and at_top[0] <= 2:
-        return at_top[0]
+    first = headings[0][0]
+    if at_top[0] != first or first > 2:
+        return -1
+    if len(at_top) == 1:
+        return first
+
+    def numbered(b: Block) -> bool:
+        return bool(b.number or markers.parse(" ".join(b.text.split())))
+
+    if not numbered(blocks[first]) and all(numbered(blocks[k]) for k in at_top[1:]):
+        return first
     return -1
 
 
