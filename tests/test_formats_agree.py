@@ -488,9 +488,20 @@ def test_every_format_diffs_unchanged_against_text(v1, fmt):
     assert not [c for c in diff.changes if c.renumbered or c.moved]
 
 
-@pytest.mark.parametrize(("old_fmt", "new_fmt"), [("pdf", "docx"), ("md", "html")])
-def test_second_version_across_formats(v1, old_fmt, new_fmt):
-    diff = diff_provisions(v1[old_fmt], _provisions(new_fmt, _v2()))
+@pytest.fixture(scope="module")
+def v2() -> dict[str, list]:
+    return {fmt: _provisions(fmt, _v2()) for fmt in WRITERS}
+
+
+# Every pair of formats, the PDF against the DOCX and the Markdown against the HTML first.
+PAIRS = [("pdf", "docx"), ("md", "html")] + [
+    (a, b) for a in WRITERS for b in WRITERS if (a, b) not in (("pdf", "docx"), ("md", "html"))
+]
+
+
+@pytest.mark.parametrize(("old_fmt", "new_fmt"), PAIRS)
+def test_second_version_across_formats(v1, v2, old_fmt, new_fmt):
+    diff = diff_provisions(v1[old_fmt], v2[new_fmt])
     changed = [
         (c.kind, [p.path for p in c.old], [p.path for p in c.new], c.renumbered, c.moved)
         for c in diff.changes
