@@ -294,11 +294,15 @@ NUMBERING = f"""<w:numbering {W}>
 </w:abstractNum>
 {_NUMS}
 <w:num w:numId="9"><w:abstractNumId w:val="2"/></w:num>
+<w:abstractNum w:abstractNumId="3">{lvl(0, "decimal", "Article %1")}</w:abstractNum>
+<w:num w:numId="8"><w:abstractNumId w:val="3"/></w:num>
 </w:numbering>"""
 
 
-def as_docx(doc: list[tuple[str, str]], title_style: str = "Title") -> bytes:
-    """Word's automatic numbering: no number is in the text."""
+def as_docx(doc: list[tuple[str, str]], title_style: str = "Title", articles: str = "") -> bytes:
+    """Word's automatic numbering: no number is in the text. ``articles`` "heading" or
+    "paragraph": articles numbered by Word too ("Article %1" on an empty paragraph, in a
+    heading style or not), the title in the paragraph below, as drafts set them."""
     d = Document()
     d.part.numbering_part._element = parse_xml(NUMBERING)
     article = 0
@@ -315,6 +319,13 @@ def as_docx(doc: list[tuple[str, str]], title_style: str = "Title") -> bytes:
             rows = []
         elif kind == "title":
             d.add_paragraph(text, style=title_style)
+        elif kind == "h" and articles:
+            article += 1
+            number = d.add_paragraph("", style="Heading 1" if articles == "heading" else None)
+            number._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="8"/></w:numPr>')
+            )
+            d.add_paragraph(text.split(" ", 2)[2], style="Heading 2")
         elif kind == "h":
             article += 1
             d.add_paragraph(text, style="Heading 1")
@@ -456,6 +467,13 @@ def test_a_title_styled_as_the_sections_is_the_title(v1, data):
     blocks = readers.read(data()).blocks
     assert len({b.level for b in blocks if b.kind == "heading"}) == 1
     assert _shape(build(blocks)) == _shape(v1["txt"])
+
+
+@pytest.mark.parametrize("articles", ["heading", "paragraph"])
+def test_word_numbered_articles_on_empty_paragraphs(v1, articles):
+    """ "Article 1" printed by Word's numbering on an otherwise empty paragraph."""
+    reading = readers.read(as_docx(V1, articles=articles), name="agreement.docx")
+    assert _shape(build(reading.blocks)) == _shape(v1["txt"])
 
 
 @pytest.mark.parametrize("indent", ["   ", ""])
