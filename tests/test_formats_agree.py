@@ -210,9 +210,12 @@ def as_markdown_loose(doc: list[tuple[str, str]], indent: str) -> bytes:
     return ("\n\n".join(out) + "\n").encode()
 
 
-def as_html(doc: list[tuple[str, str]]) -> bytes:
+def as_html(doc: list[tuple[str, str]], printed: str | None = None) -> bytes:
     """h1/h2, ``ol`` for paragraphs, ``ol type="a"`` and ``type="i"`` nested for points and
-    sub-points, ``ul`` for bullets, a table; no numbers in the text."""
+    sub-points, ``ul`` for bullets, a table; no numbers in the text. ``printed``: the
+    numbers typed in the items' text instead, every ``ol`` with these attributes (``""``:
+    the browser's own numbers beside them, as when a stylesheet that hides them is not
+    read; ``' style="list-style: none"'``: hidden)."""
     out = ["<!doctype html><html><head><title>Agreement</title></head><body><main>"]
     depth = 0  # open lists: 1 paragraphs, 2 points, 3 sub-points / bullets
     inner = ""
@@ -229,26 +232,34 @@ def as_html(doc: list[tuple[str, str]]) -> bytes:
                 # A list broken by a table goes on where it stopped, as HTML spells it.
                 start = int(number[:-1])
                 out.append("<ol>" if start == 1 else f'<ol start="{start}">')
+                if printed is not None:
+                    out[-1] = f"<ol{printed}>"
             else:
                 close(1)
                 out.append("</li>")
-            out.append(f"<li>{text}")
+            out.append(f"<li>{number} {text}" if printed is not None and number else f"<li>{text}")
             depth = 1
         elif kind == "a":
             if depth == 1:
-                out.append('<ol type="a">')
+                out.append('<ol type="a">' if printed is None else f"<ol{printed}>")
             else:
                 close(2)
                 out.append("</li>")
-            out.append(f"<li>{text}")
+            out.append(f"<li>{number} {text}" if printed is not None and number else f"<li>{text}")
             depth = 2
         elif kind in ("i", "b"):
             if depth < 3:
                 inner = "ol" if kind == "i" else "ul"
-                out.append('<ol type="i">' if kind == "i" else "<ul>")
+                out.append(
+                    "<ul>"
+                    if kind == "b"
+                    else '<ol type="i">'
+                    if printed is None
+                    else f"<ol{printed}>"
+                )
             else:
                 out.append("</li>")
-            out.append(f"<li>{text}")
+            out.append(f"<li>{number} {text}" if printed is not None and number else f"<li>{text}")
             depth = 3
         else:
             close(0)
@@ -467,6 +478,15 @@ def test_a_title_styled_as_the_sections_is_the_title(v1, data):
     blocks = readers.read(data()).blocks
     assert len({b.level for b in blocks if b.kind == "heading"}) == 1
     assert _shape(build(blocks)) == _shape(v1["txt"])
+
+
+@pytest.mark.parametrize("printed", ["", ' style="list-style: none"'])
+def test_html_items_that_print_their_own_numbers(v1, printed):
+    """``<li>(a) ...`` in a plain ``ol``, or in one that shows no numbers: the number in
+    the text is the one readers cite."""
+    reading = readers.read(as_html(V1, printed), name="agreement.html")
+    assert "(a) regular army units;" in reading.text
+    assert _shape(build(reading.blocks)) == _shape(v1["txt"])
 
 
 @pytest.mark.parametrize("articles", ["heading", "paragraph"])

@@ -492,9 +492,10 @@ class _Builder:
         first = lines[0].strip()
         m = _given(number) if number else markers.parse(first)
         own = markers.parse(first) if number else None
-        if own is not None and (own.style in _TOP_STYLES or own.keyword):
-            # "13. 1. PROFILES": a list that only carries items whose text has its own
-            # number; the printed number in the text is the one readers cite.
+        if own is not None:
+            # "13. 1. PROFILES", "1. (a) the army": a list that only carries items whose
+            # text has its own number; the printed number in the text is the one readers
+            # cite (a site's stylesheet, which no reader sees, often hides the list's).
             m, number = own, ""
         if m is not None:
             body = first if number else first[m.end :].strip()
@@ -511,6 +512,8 @@ class _Builder:
                     parent = stack[-1]
             self.numbered(parent, m, body, "item", level)
         else:
+            if not ordered and markers.bullet(first):
+                first = first[2:].strip()  # "- text" in a list item: one bullet, not two
             node = self.bulleted(stack[-1], "-" if not ordered else "", first)
             self.stack.append(
                 _Frame(node, "item", level, "", 0, "", stack[-1].heading, self.list_depth)
