@@ -64,12 +64,13 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     errors.init_app(app)
     present.init_app(app)
 
-    from .views import add, api, browse, diff
+    from .views import add, api, browse, diff, watches
 
     app.register_blueprint(browse.bp)
     app.register_blueprint(diff.bp)
     app.register_blueprint(add.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(watches.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:
