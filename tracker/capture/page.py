@@ -113,8 +113,13 @@ def capture(
     got = fetcher.get(url, etag=etag, last_modified=last_modified)
     when = when or now_utc()
     stamp = when.isoformat()
+    def remember(new_etag: str | None, new_modified: str | None) -> None:
+        # A write (a commit, an fsync) only when the validators changed.
+        if (new_etag, new_modified) != (etag, last_modified):
+            store.set_validators(url, doc, new_etag, new_modified, stamp)
+
     if got.not_modified:
-        store.set_validators(url, doc, got.etag or etag, got.last_modified or last_modified, stamp)
+        remember(got.etag or etag, got.last_modified or last_modified)
         return Captured(url, doc, "not-modified", latest, http_status=304)
     source = read_document(
         got.data,
@@ -126,7 +131,7 @@ def capture(
     )
     meta = {k: v for k, v in source.meta.items() if k in ("title", "published", "modified", "url")}
     if latest is not None and noise.same_provisions(latest.text, source.text, latest.kind):
-        store.set_validators(url, doc, got.etag, got.last_modified, stamp)
+        remember(got.etag, got.last_modified)
         return Captured(url, doc, "unchanged", latest, http_status=got.status, size=len(got.data),
                         meta=meta)  # fmt: skip
     notes = [f"captured from {got.url} (HTTP {got.status})"]
@@ -136,11 +141,12 @@ def capture(
     if meta.get("url") and meta["url"] != got.url:
         notes.append(f"canonical URL: {meta['url']}")
     label = capture_label(when, store.labels(doc) if latest else set())
-    added = add_version(
-        store, doc, source, at=stamp, label=label, url=got.url, notes="; ".join(notes),
-        title=meta.get("title"), kind=latest.kind if latest else None,
-    )  # fmt: skip
-    store.set_validators(url, doc, got.etag, got.last_modified, stamp)
+    with store.transaction():  # the version and its validators: one commit
+        added = add_version(
+            store, doc, source, at=stamp, label=label, url=got.url, notes="; ".join(notes),
+            title=meta.get("title"), kind=latest.kind if latest else None,
+        )  # fmt: skip
+        store.set_validators(url, doc, got.etag, got.last_modified, stamp)
     if not added.stored:
         return Captured(url, doc, "identical", added.version, http_status=got.status,
                         size=len(got.data), meta=meta)  # fmt: skip
