@@ -709,6 +709,13 @@ class Store:
         rows = list(self.db.query("SELECT * FROM watches WHERE url = ? AND doc = ?", [url, doc]))
         return Watch(**rows[0]) if rows else None
 
+    def is_watched(self, url: str) -> bool:
+        """Whether any watch (of any document) fetches ``url``."""
+        return (
+            self.db.execute("SELECT 1 FROM watches WHERE url = ? LIMIT 1", [url]).fetchone()
+            is not None
+        )
+
     def insert_watch(self, row: dict) -> Watch:
         """Insert a watch; Conflict when the URL is already watched for that document."""
         if self.find_watch(row["url"], row.get("doc", "")) is not None:

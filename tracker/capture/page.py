@@ -66,6 +66,8 @@ def slug_for_url(url: str) -> str:
     ``example.org-news-2026-peace-plan``)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port:
+        host += f"-{parts.port}"
     path = unquote(parts.path).lower()
     path = re.sub(r"\.(html?|php|aspx?|jsp)$", "", path)
     if parts.query:
@@ -113,6 +115,7 @@ def capture(
     got = fetcher.get(url, etag=etag, last_modified=last_modified)
     when = when or now_utc()
     stamp = when.isoformat()
+
     def remember(new_etag: str | None, new_modified: str | None) -> None:
         # A write (a commit, an fsync) only when the validators changed.
         if (new_etag, new_modified) != (etag, last_modified):

@@ -310,10 +310,9 @@ class Runner:
             link = urljoin(got.url, link)
             if not link.startswith(("http://", "https://")):
                 continue
-            doc = slug_for_url(link)
-            if store.find_watch(link, doc) is not None:
+            if store.is_watched(link):  # already watched, as this or any document
                 continue
-            add(store, link, doc=doc, every=w.every, webhook=w.webhook, feed=w.id)
+            add(store, link, doc=slug_for_url(link), every=w.every, webhook=w.webhook, feed=w.id)
             new += 1
         store.set_validators(w.url, "", got.etag, got.last_modified, now_stamp())
         with self._lock:
