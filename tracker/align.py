@@ -84,6 +84,9 @@ FLOOR_SLOT = 0.05  # pair the one point left between two in-order neighbours on 
 FLOOR_SUB = 0.05  # pair sub-points in order under parents paired to each other
 SPLIT_GAIN = 0.15  # share of the partner's weight the extra piece must add to the group
 SPLIT_CONTAIN = 0.5  # share of the extra piece's weight that must come from the partner
+SPLIT_GAIN_SHORT = 0.05  # ... or, for a piece taken almost wholly from the partner,
+SPLIT_CONTAIN_SHORT = 0.9  # this little gain is enough
+TEMPLATE_MIN = 3  # provisions sharing a text but for their figures: a schedule's rows
 CANDIDATES = 5  # index candidates scored per leftover, at most
 CANDIDATE_SHARE = 0.4  # ... and only those sharing this share of the best one's weight
 PROBES = 12  # rarest words of a leftover looked up in the index
@@ -409,6 +412,49 @@ class _State:
         self.score[i] = score
 
 
+_FIGURE = re.compile(r"\d+(?:[.,:/]\d+)*")
+
+
+def _template_pairs(
+    st: _State,
+    old: list[Provision],
+    new: list[Provision],
+    first: dict[str, int],
+    more: dict[str, deque[int]],
+) -> None:
+    """Rows of a schedule ("1. The fee is $10.", "2. The fee is $20.", ...) share their
+    text but for the figures. When every fee changes, the old "$20" row is identical to the
+    new row 1, and exact matching would pair them and shift the whole schedule by one. Such
+    rows are paired by their number first: row 2 is row 2, with its fee changed. Only rows
+    with a number, in a template shared by TEMPLATE_MIN rows on both sides, are concerned,
+    and only when they differ (identical rows at the same number pair exactly anyway).
+    Linear: one masked copy per provision with a figure."""
+    if not _has_figures(new):
+        return
+
+    def templates(provs: list[Provision]) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = defaultdict(list)
+        for k, p in enumerate(provs):
+            if p.number and _DIGIT.search(p.norm):
+                out[_FIGURE.sub("#", p.norm)].append(k)
+        return {t: ks for t, ks in out.items() if len(ks) >= TEMPLATE_MIN}
+
+    t_old, t_new = templates(old), templates(new)
+    for t, olds in t_old.items():
+        news = t_new.get(t)
+        if not news:
+            continue
+        by_path = {new[j].path: j for j in news}
+        for i in olds:
+            j = by_path.get(old[i].path, -1)
+            if j >= 0 and old[i].norm != new[j].norm and st.n2o[j] < 0:
+                st.link(i, j, fuzz.ratio(old[i].norm, new[j].norm) / 100)
+
+
+def _has_figures(provs: list[Provision]) -> bool:
+    return any(_DIGIT.search(p.norm) for p in provs if p.number)
+
+
 def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
     """Align two versions' provisions. Every index of both lists appears in exactly one
     ``Pair``; pairs come in no particular order."""
@@ -424,8 +470,14 @@ def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
             more[p.norm].append(j)
         else:
             first[p.norm] = j
+    _template_pairs(st, old, new, first, more)
     for i, p in enumerate(old):
+        if st.o2n[i] >= 0:
+            continue
         j = first.pop(p.norm, -1)
+        while j >= 0 and st.n2o[j] >= 0:  # taken by a template pair
+            q = more.get(p.norm)
+            j = q.popleft() if q else -1
         if j >= 0:
             st.link(i, j)
             st.exact.add(i)
@@ -575,12 +627,16 @@ def _fill_gaps(
                 floor = FLOOR_SLOT  # the only point between two in-order neighbours
             else:
                 floor = FLOOR_GAP
+            if not chain:
+                # Nothing at all was paired on content: there is no position to speak of,
+                # and two unrelated texts must not pair on a shared figure or date.
+                floor = max(floor, FLOOR_CLEAR)
 
             def allowed(i: int, j: int, top: bool = top) -> bool:
                 return top or (p_old[i] >= 0 and p_new[j] >= 0 and o2n[p_old[i]] == p_new[j])
 
             # As many points left on each side of the gap: the numbering ran in parallel.
-            parallel = top and len(lvl_old) == len(lvl_new)
+            parallel = top and bool(chain) and len(lvl_old) == len(lvl_new)
 
             def weight(
                 i: int, j: int, s: float, floor: float = floor, par: bool = parallel
@@ -630,7 +686,13 @@ def _groups(st: _State, sc: _Scorer):  # noqa: ANN202
                 # The partner must be clearly better accounted for by the joined text,
                 # and the extra piece must come mostly from the partner.
                 gain = sc.covered(1 - side, k, joined) - sc.covered(1 - side, k, group)
-                if gain >= SPLIT_GAIN and sc.covered(side, cand, [k]) >= SPLIT_CONTAIN:
+                contain = sc.covered(side, cand, [k]) if gain > 0 else 0.0
+                # A short piece adds little of the partner's weight, but when nearly all
+                # of it comes from the partner it is a piece all the same ("2. The parties
+                # shall withdraw." cut from the front of a long point).
+                if (gain >= SPLIT_GAIN and contain >= SPLIT_CONTAIN) or (
+                    gain >= SPLIT_GAIN_SHORT and contain >= SPLIT_CONTAIN_SHORT
+                ):
                     group = joined
                     claimed.add(cand)
                     break

@@ -428,8 +428,9 @@ def _change_cells(ch: dict | None) -> list[Any]:
 
 def _label(p: dict[str, Any]) -> str:
     """As a reader cites a provision: its path, or ``¶3`` for an unnumbered paragraph."""
-    path = p["path"]
-    return "¶" + path[1:] if path.startswith("p") and not p["number"] else path
+    from .provisions import label_of
+
+    return label_of(p["path"])
 
 
 def _md(text: str) -> str:

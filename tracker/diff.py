@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.align import Pair, align, moved_flags
-from tracker.provisions import Provision, split
+from tracker.provisions import Provision, citation, split
 from tracker.termdiff import FIGURE_TYPES, Term, gist, terms, word_ops
 
 # Bumped whenever the same input can give different changes (stored links record it).
@@ -83,7 +83,7 @@ def _short(s: str, limit: int = 40) -> str:
 
 def _where(p: Provision) -> str:
     label = p.label
-    return label if label.startswith("¶") else f"point {label}"
+    return label if "¶" in label else f"point {label}"
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,17 @@ class Diff:
 def _renumbered(old: tuple[Provision, ...], new: tuple[Provision, ...], moved: bool) -> bool:
     if moved or not old or not new:
         return False
-    a, b = old[0], new[0]
-    return bool(a.number and b.number) and a.path != b.path
+    return _cited_apart(old[0], new[0])
+
+
+def _cited_apart(a: Provision, b: Provision) -> bool:
+    """Whether two paired provisions are cited differently: point 6 that became 4, or a
+    paragraph of section L that now stands in section K. Positions of unnumbered paragraphs
+    are not numbers (a paragraph inserted above one does not renumber it)."""
+    if a.path == b.path:
+        return False
+    ca, cb = citation(a), citation(b)
+    return bool(ca and cb) and ca != cb
 
 
 def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool) -> Change:
@@ -135,7 +144,7 @@ def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool)
         # One to one: most pairs of a long document, most of them unchanged, take this
         # short path.
         a, b = old[po[0]], new[pn[0]]
-        renum = not moved and bool(a.number and b.number) and a.path != b.path
+        renum = not moved and _cited_apart(a, b)
         if a.norm == b.norm:
             # Whitespace, case, quote or dash style alone are not changes: the ops may
             # still show them, but there is no changed term.

@@ -24,7 +24,7 @@ from typing import Any
 from . import diff as diff_engine
 from .diff import Change, Diff, diff_provisions
 from .errors import Conflict, InputError, NotFound, QueryError, TrackerError
-from .provisions import Provision, normalise
+from .provisions import Provision, label_of, normalise
 from .store import Store, Version
 from .termdiff import FIGURE_TYPES, Term, gist, tokens, word_ops
 from .termdiff import figures as figures_in
@@ -183,9 +183,7 @@ class Ref:
     @property
     def label(self) -> str:
         """As a reader cites it: ``10.b``, or ``¶3`` for an unnumbered paragraph."""
-        if self.path.startswith("p") and not self.number:
-            return "¶" + self.path[1:]
-        return self.path
+        return label_of(self.path)
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,37 @@
-"""Text -> provisions.
+"""Blocks -> the provision tree.
 
-A *plan* is split into numbered points (``1.``, ``1)``, ``(1)``, ``Point 1``, ``Article 1.``,
-``Art. 1``, ``§ 1``), their lettered sub-points (``a)``, ``(a)``, ``a.``) and arrowed or
-bulleted sub-points (``→``, ``-``, ``•``). *Reporting* (prose) is split into paragraphs.
-The text of each provision is kept verbatim; ``norm`` is a normalised copy used only for
-matching (case, whitespace, quotes and dashes folded, numbering stripped).
+A reader (:mod:`tracker.readers`) turns a format's bytes into blocks: headings, paragraphs,
+list items, table rows. Here they become provisions, each knowing its printed number, its
+citation path and its heading:
 
-Parsing is one linear pass over the lines.
+- A *plan* (any structured text: a treaty, a bill, terms of service) is read as a tree.
+  Headings open sections; numbered points (``1.``, ``1)``, ``(1)``, ``3.4``, ``1.1.1``,
+  ``Article 5.``, ``§ 12``, ``Section 4.``, ``A.``), lettered and roman sub-points (``a)``,
+  ``(a)``, ``(ii)``, ``iv.``) and bulleted ones (``-``, ``•``, ``→``) nest by the series they
+  belong to (:mod:`tracker.markers`): ``(i)`` after ``(h)`` continues the letters, after
+  ``(a)`` it opens roman sub-points; ``3.4`` goes under ``3``. A numbered line starts a
+  provision wherever it stands, also inside a paragraph (a tight list). Unnumbered
+  paragraphs belong to the enclosing section.
+- *Reporting* (prose) is split into paragraphs, headline and dateline included.
+
+Paths: a numbered provision is cited by its numbers (``K.1``, ``3.3.a.ii``, ``5.2.b`` for
+Article 5(2)(b)) when that citation is unique in the version, else by its full position
+(``p4.1``: point 1 under the fourth unnumbered block); an unnumbered paragraph by its
+position under its parent (``K.p2``, ``p3``). ``norm`` is a normalised copy of the text used
+only for matching (case, whitespace, quotes and dashes folded, numbering stripped).
+
+Building is one linear pass over the blocks and their lines, plus one over the provisions
+to settle the paths.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from . import markers
 
 if TYPE_CHECKING:
     from .readers import Block
@@ -65,10 +81,24 @@ class Provision:
 
     @property
     def label(self) -> str:
-        """How a reader refers to it: ``10.b``, or ``¶3`` for an unnumbered paragraph."""
-        if self.path.startswith("p") and not self.number:
-            return "¶" + self.path[1:]
-        return self.path
+        """How a reader refers to it: ``10.b``, or ``¶3`` for an unnumbered paragraph
+        (``K.¶2`` for the second paragraph of section K)."""
+        return label_of(self.path)
+
+
+def label_of(path: str) -> str:
+    """A path as a reader cites it: positional components (``p3``) become ``¶3``
+    (``K.p2`` -> ``K.¶2``); numbered ones stay as printed. The one place this is spelled."""
+    if "p" not in path:
+        return path
+    return ".".join(
+        "¶" + c[1:] if c[:1] == "p" and c[1:2].isdigit() else c for c in path.split(".")
+    )
+
+
+def path_of(label: str) -> str:
+    """The inverse of :func:`label_of`: ``¶3`` -> ``p3``, ``K.¶2`` -> ``K.p2``."""
+    return label.replace("¶", "p")
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -121,63 +151,17 @@ def normalise(text: str) -> str:
     return " ".join(text.split())  # several times faster than a regex substitution
 
 
-# --- markers ------------------------------------------------------------------------------
-
-# A top-level number: "1.", "1)", "(1)", "Point 1", "Article 1.", "Art. 1", "§ 1".
-# The number itself is group "n"; the whole marker is group 0 (trailing space excluded).
-_POINT = re.compile(
-    r"""^(?:
-        (?:(?:Article|ARTICLE|Art\.?|Point|POINT|Clause|Section|§)\s*(?P<n1>\d{1,5}[A-Za-z]?)
-            (?:\s*[.:)\-\u2013\u2014])?)
-      | \((?P<n2>\d{1,5})\)
-      | (?P<n3>\d{1,5})[.)](?!\d)
-    )(?=\s|$)""",
-    re.VERBOSE,
-)
-_LETTER = re.compile(r"^(?:\((?P<l1>[a-z])\)|(?P<l2>[a-z])[.)])(?=\s)")
-_BULLET = re.compile(r"^(?P<b>[\u2192\u2022\u25aa\u25cf\u2023\u2043*\-\u2013>])(?=\s)")
-
-
-# What a marker can start with. A set lookup on the first character rules the regexes out
-# for continuation lines and prose at a fraction of the cost of a failed match.
-# ``isdecimal`` is exactly the regex's ``\d`` (Unicode category Nd).
-_POINT_FIRST = frozenset("APCS§(")
-_LETTER_FIRST = frozenset("(abcdefghijklmnopqrstuvwxyz")
-_BULLET_FIRST = frozenset("\u2192\u2022\u25aa\u25cf\u2023\u2043*-\u2013>")
-
-
-def _point_number(line: str) -> tuple[str, str] | None:
-    first = line[:1]
-    if first.isdecimal():
-        # "12. " or "12) ", by far the most common marker, read without the regex (which
-        # costs several times more). Anything else starting with a digit goes to it.
-        end = line.find(" ")
-        head = line if end < 0 else line[:end]
-        if 1 < len(head) <= 6 and head[-1] in ".)" and head[:-1].isdecimal():
-            return head[:-1], head
-    elif first not in _POINT_FIRST:
-        return None
-    m = _POINT.match(line)
-    if not m:
-        return None
-    n1, n2, n3 = m.groups()  # one call instead of three group() lookups
-    return (n1 or n2 or n3), m.group(0)
-
-
-def _as_int(number: str) -> int:
-    if number.isdigit():
-        return int(number)
-    digits = re.match(r"\d+", number)  # "12a"
-    return int(digits.group(0)) if digits else 0
-
+# --- kinds -------------------------------------------------------------------------------
 
 # Numbering goes up, possibly skipping struck-out points; a bigger jump is more likely a
 # wrapped line that happens to start with a number ("2025. The parties...").
 MAX_SKIP = 20
-
-
-def _next_point(last: int, number: int) -> bool:
-    return number > last and (last == 0 or number - last <= MAX_SKIP)
+# Letters and numerals skip less: "(v)" after "(a)" is a numeral, not the 22nd letter.
+MAX_LETTER_SKIP = 3
+# Headings at this level and below are paragraphs that a reader took for headings (all
+# bold, or all italic): their level says nothing of their rank.
+PSEUDO_LEVEL = 7
+_TOP_STYLES = frozenset(("1.", "1)", "(1)", "1.1"))
 
 
 def detect_kind(text: str) -> str:
@@ -186,177 +170,517 @@ def detect_kind(text: str) -> str:
     last = 0
     count = 0
     for line in text.splitlines():
-        found = _point_number(line.strip())
-        if found and _next_point(last, _as_int(found[0])):
-            last = _as_int(found[0])
+        m = markers.parse(line.strip())
+        if m is None or not (m.style in _TOP_STYLES or m.keyword):
+            continue
+        if m.value > last and (last == 0 or m.value - last <= MAX_SKIP):
+            last = m.value
             count += 1
             if count >= 2:
                 return "plan"
     return "reporting"
 
 
-# --- splitting ----------------------------------------------------------------------------
+def detect_kind_blocks(blocks: Sequence[Block]) -> str:
+    """``plan`` when the blocks carry structure (list items, several section headings, or
+    numbered points in their text), else ``reporting``."""
+    items = sum(1 for b in blocks if b.kind == "item")
+    sections = sum(1 for b in blocks if b.kind == "heading" and b.level >= 2)
+    if items >= 2 or sections >= 2:
+        return "plan"
+    return detect_kind("\n".join(b.text for b in blocks))
+
+
+# --- building -----------------------------------------------------------------------------
 
 
 @dataclass(slots=True)  # one per provision: slots make them cheaper to build
-class _Block:
+class _Node:
+    parent: int  # index of the parent node, -1 at the top
+    comp: str  # this node's component of its path ("4", "b", "p2", "Annex II")
+    cite: str  # the numbered components of the path ("K.1"); "" when none
     number: str
-    path: str
     marker: str
     depth: int
+    heading: str
     lines: list[str]
+    root: bool = False  # an Article or §: cited by its own number, whatever encloses it
 
 
-_CONTINUES = frozenset(
-    "a an and as at be been being both by for from in into is of on or than that the their "
-    "this to was were which who with".split()
-)
+@dataclass(slots=True)
+class _Frame:
+    """An open container: a heading, a numbered point or a list item."""
+
+    node: int  # index into the nodes (-1 for the document itself)
+    kind: str  # "doc" | "heading" | "section" (Article 5, Annex I) | "point" | "item"
+    level: float  # a heading's level; an item's list depth; -1 otherwise
+    style: str  # the marker's series ("" when unnumbered)
+    value: int
+    number: str
+    heading: str  # the heading text in force inside this frame
+    in_list: int = -1  # list depth this frame was opened inside (-1: outside any list)
+    sub: int = 0  # the letter after its number ("10A."), as markers.Marker.sub
+    counter: int = 0  # unnumbered children so far (for "p<k>")
+    bullets: int = 0  # bulleted children so far
 
 
-def _is_heading(line: str) -> bool:
-    """A short line without closing punctuation: a title or section heading."""
-    s = line.strip()
-    if not (0 < len(s) <= 80) or s[-1] in ".;:,!?\"'\u201d)" or s.startswith(("-", "•")):
+def _family(style: str) -> str:
+    """Letters and numerals form one series whatever their punctuation (drafts mix ``a)``,
+    ``(b)`` and ``c.``); decimal forms do not (``1.`` points hold ``(1)`` paragraphs)."""
+    family = _FAMILIES.get(style)
+    if family is None:
+        family = next((c for c in "aAiI" if c in style and len(style) <= 3), style)
+        _FAMILIES[style] = family
+    return family
+
+
+_FAMILIES: dict[str, str] = {}  # a cache: styles are few
+
+
+def _rank(style: str) -> int:
+    """How high a keyword series stands: parts and annexes hold articles, articles hold
+    everything else."""
+    if style in markers.SERIES_NAMES:
+        return 0
+    if style in markers.ROOT_NAMES:
+        return 1
+    return 2
+
+
+def _continues(f: _Frame, m: markers.Marker) -> bool:
+    skip = MAX_SKIP if m.style[:1] in "1(" and m.style not in ("(a)", "(A)", "(i)", "(I)") else 0
+    skip = skip or MAX_LETTER_SKIP
+    if m.style == "1.1":
+        old, new = f.number.rsplit(".", 1)[0], m.number.rsplit(".", 1)[0]
+        if old == new:
+            return f.value < m.value <= f.value + MAX_SKIP
+        # "1.3" -> "2.1": the next chapter's numbering, one level up.
+        return m.value <= 3 and _multi_after(new, old)
+    return (f.value, f.sub) < (m.value, m.sub) and m.value <= f.value + skip
+
+
+def _multi_after(new: str, old: str) -> bool:
+    a, b = old.split("."), new.split(".")
+    if len(a) != len(b) or not all(x.isdigit() for x in a + b):
         return False
-    # A line that stops on a function word ("... in the English and") is wrapped prose.
-    return s.rsplit(None, 1)[-1].lower() not in _CONTINUES
+    return tuple(map(int, b)) > tuple(map(int, a))
 
 
-_NOTE = re.compile(r"^\s*(?:correction|clarification|update|updated|editor's note)\s*:", re.I)
+class _Builder:
+    """One pass over the blocks of a plan."""
 
+    def __init__(self) -> None:
+        self.nodes: list[_Node] = []
+        self.stack: list[_Frame] = [_Frame(-1, "doc", -1, "", 0, "", "")]
+        self.current = -1  # the node that takes continuation lines
+        self.list_depth = -1  # depth of the list item being read (-1: outside lists)
 
-def _paragraphs(text: str) -> list[list[str]]:
-    """Blank-line separated paragraphs; a text with no blank line at all but several lines
-    is taken as one paragraph per line (a common way pasted articles arrive)."""
-    lines = text.splitlines()
-    has_blank = any(not ln.strip() for ln in lines)
-    paras: list[list[str]] = []
-    current: list[str] = []
-    for ln in lines:
-        if not ln.strip():
-            if current:
-                paras.append(current)
-                current = []
-        elif not has_blank:
-            paras.append([ln])
-        elif current and (
-            _NOTE.match(ln) or (len(paras) == 0 and len(current) == 1 and _is_heading(current[0]))
-        ):
-            # An appended "Correction:" starts its own paragraph even without a blank line,
-            # and so does the line after a headline set directly above the dateline.
-            paras.append(current)
-            current = [ln]
+    # -- nodes
+
+    def _node(self, parent: _Frame, comp: str, cite: str, number: str, marker: str,
+              text: str, root: bool = False) -> int:  # fmt: skip
+        self.nodes.append(
+            _Node(parent.node, comp, cite, number, marker, len(self.stack) - 1,
+                  parent.heading, [text], root)
+        )  # fmt: skip
+        self.current = len(self.nodes) - 1
+        return self.current
+
+    def _series_root(self) -> bool:
+        """Whether an Annex, Schedule or Appendix is open: its articles are its own."""
+        return any(f.style in ("Annex", "Schedule", "Appendix", "Exhibit") for f in self.stack)
+
+    def numbered(self, parent: _Frame, m: markers.Marker, text: str, kind: str,
+                 level: float = -1) -> _Frame:  # fmt: skip
+        """A numbered provision under ``parent``, pushed as an open frame."""
+        number = m.number
+        if m.keyword in markers.SERIES_NAMES:
+            comp = f"{m.keyword} {number}"
+        elif m.style == "1.1" and parent.number and number.startswith(parent.number + "."):
+            comp = number[len(parent.number) + 1 :]
         else:
-            current.append(ln)
-    if current:
-        paras.append(current)
-    return paras
+            comp = number
+        root = m.keyword in markers.ROOT_NAMES and not self._series_root()
+        pc = parent.node
+        base = self.nodes[pc].cite if pc >= 0 else ""
+        cite = comp if root or not base else f"{base}.{comp}"
+        node = self._node(parent, comp, cite, number, m.text, text, root)
+        heading = parent.heading
+        if kind == "heading":
+            heading = (m.text + " " + text).strip()
+        frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth,
+                       sub=m.sub)  # fmt: skip
+        self.stack.append(frame)
+        return frame
 
+    def unnumbered(self, parent: _Frame, text: str) -> int:
+        parent.counter += 1
+        base = self.nodes[parent.node].cite if parent.node >= 0 else ""
+        return self._node(parent, f"p{parent.counter}", base, "", "", text)
 
-def _split_reporting(text: str) -> list[_Block]:
-    blocks = []
-    for i, para in enumerate(_paragraphs(text), start=1):
-        blocks.append(_Block("", f"p{i}", "", 0, [para[0].strip()] + para[1:]))
-    return blocks
+    def bulleted(self, parent: _Frame, marker: str, text: str) -> int:
+        if parent.kind in ("doc", "heading"):
+            # A bullet list in a section is a run of its paragraphs; under a point, its
+            # bullets are counted (12.2 is the second bullet of point 12).
+            node = self.unnumbered(parent, text)
+            self.nodes[node].marker = marker
+            return node
+        parent.bullets += 1
+        base = self.nodes[parent.node].cite if parent.node >= 0 else ""
+        return self._node(parent, str(parent.bullets), base, "", marker, text)
 
+    # -- placing a marker
 
-def _split_plan(text: str) -> Iterator[_Block]:
-    """Blocks in reading order, each yielded once the next one starts (only the latest
-    block still takes continuation lines). Handed over one at a time, the blocks of a long
-    text and their line lists never pile up: kept in a list, the garbage collector walked
-    them again and again, about a third of the time of parsing a 5,000-point pair."""
-    point: _Block | None = None  # the current top-level point
-    letter: _Block | None = None  # the current lettered sub-point under it
-    bullets = 0  # bullets seen under the current point (or sub-point)
-    last_number = 0
-    unnumbered = 0
-    blank_before = True
-    current: _Block | None = None
+    def place(self, m: markers.Marker, strict: bool) -> tuple[_Frame, markers.Marker] | None:
+        """Where a numbered line goes: pops the stack to its parent and returns it (with
+        the marker as read in context), or None when the line does not start a provision
+        (``strict``: a line inside a paragraph, which needs clear evidence)."""
+        stack = self.stack
+        alt = m.as_roman() if m.roman else None
+        same = -1  # the nearest open frame of the same series that this does not continue
+        for k in range(len(stack) - 1, 0, -1):
+            f = stack[k]
+            if f.kind == "heading":
+                # Only headings continue headings' numbers; a point may still be numbered
+                # under one ("3.1" in section "3.").
+                if f.number and m.style == "1.1" and m.number.rsplit(".", 1)[0] == f.number:
+                    del stack[k + 1 :]
+                    return f, m
+                break
+            if f.style and f.in_list <= self.list_depth:
+                if m.style == "1.1" and f.style == "1.1":
+                    if m.levels == f.number.count(".") + 1 and _continues(f, m):
+                        del stack[k:]
+                        return stack[-1], m
+                    if m.number.startswith(f.number + "."):
+                        del stack[k + 1 :]
+                        return f, m
+                elif m.style == "1.1" and m.number.rsplit(".", 1)[0] == f.number:
+                    del stack[k + 1 :]
+                    return f, m
+                elif _family(f.style) == _family(m.style) and _continues(f, m):
+                    del stack[k:]
+                    return stack[-1], m
+                elif alt is not None and _family(f.style) == _family(alt.style):
+                    if _continues(f, alt):
+                        del stack[k:]
+                        return stack[-1], alt
+                elif _family(f.style) == _family(m.style) and same < 0 and m.roman != 1:
+                    same = k
+            if f.kind == "item" and f.level <= self.list_depth:
+                break  # the list item being read bounds the series
+        if same >= 0:
+            # The same series going back ("1." after "2."): inside a paragraph that is a
+            # cited number, not a point; at the start of a block, a restart of the series.
+            if strict:
+                return None
+            del stack[same:]
+            return stack[-1], m
+        if alt is not None and m.roman == 1:
+            m = alt  # "(i)" opening a new level is a numeral
+        if strict and not (m.value == 1 or m.keyword):
+            return None
+        if m.keyword:
+            # "Article 7" never goes under point 3 of Article 6: keyword series close the
+            # points and lower series around them.
+            rank = _rank(m.style)
+            while len(stack) > 1 and stack[-1].kind != "heading" and _rank(stack[-1].style) >= rank:
+                stack.pop()
+        return stack[-1], m
 
-    def new_unnumbered(line: str) -> _Block:
-        nonlocal unnumbered
-        unnumbered += 1
-        return _Block("", f"p{unnumbered}", "", 0, [line.strip()])
+    # -- blocks
 
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            blank_before = True
-            continue
-        block: _Block | None = None  # the provision this line starts, if any
-        found = _point_number(line)
-        if found and _next_point(last_number, value := _as_int(found[0])):
-            number, marker = found
-            last_number = value
-            block = point = _Block(number, number, marker, 0, [line[len(marker) :].strip()])
-            letter, bullets = None, 0
-        elif point is not None and line[0] in _LETTER_FIRST and (m := _LETTER.match(line)):
-            number = m.group("l1") or m.group("l2")
-            block = letter = _Block(
-                number, f"{point.path}.{number}", m.group(0), 1, [line[m.end() :].strip()]
+    def heading(self, text: str, level: float, number: str, title: bool) -> None:
+        stack = self.stack
+        text = " ".join(text.split())
+        m = markers.parse(number + " x") if number else markers.parse(text)
+        if level >= PSEUDO_LEVEL and m is not None:
+            # Bold paragraphs used as headings carry no level: "**C. Sources**" after
+            # "**4. WHAT WE COLLECT**" is a sub-heading of section 4, since it is of
+            # another series; "**D. Other**" is its sibling; "**5. HOW WE USE**" then
+            # closes both, being of section 4's series.
+            pseudo = [f for f in stack if f.kind == "heading" and f.level >= PSEUDO_LEVEL]
+            same = [f for f in pseudo if f.style and _family(f.style) == _family(m.style)]
+            if same:
+                level = same[-1].level
+            elif pseudo and pseudo[-1].style and pseudo[-1].level >= level:
+                level = pseudo[-1].level + 0.5
+        while len(stack) > 1 and (stack[-1].kind != "heading" or stack[-1].level >= level):
+            stack.pop()
+        self.list_depth = -1
+        if title or m is None:
+            if number:
+                text = f"{number} {text}"
+            node = self.unnumbered(stack[-1], text)
+            if not title:
+                frame = _Frame(node, "heading", level, "", 0, "", text)
+                stack.append(frame)
+            return
+        if number:
+            body = text
+        else:
+            body = text[m.end :].strip()
+        if m.roman and m.roman == 1 or (m.roman and not m.style.startswith("(")):
+            # Section headings lettered "I." or "V." are numerals far more often than the
+            # 9th or 22nd letter, unless letters are already running at this level.
+            if not any(f.style == m.style and _continues(f, m) for f in stack):
+                m = m.as_roman()
+        # Headings nest by their levels, already settled above: the number only names it.
+        self.numbered(stack[-1], m, body, "heading", level)
+
+    def item(self, text: str, level: int, number: str, ordered: bool) -> None:
+        stack = self.stack
+        if ordered and not number:
+            # Another paragraph of an ordered item (a reader's convention): its text.
+            for f in reversed(stack):
+                if f.kind == "item" and f.level == level:
+                    self.nodes[f.node].lines += ["", *text.split("\n")]
+                    self.current = f.node
+                    return
+        while len(stack) > 1 and (
+            (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
+        ):
+            stack.pop()
+        self.list_depth = level - 1
+        lines = text.split("\n")
+        first = lines[0].strip()
+        m = markers.parse(number + " x") if number else markers.parse(first)
+        own = markers.parse(first) if number else None
+        if own is not None and (own.style in _TOP_STYLES or own.keyword):
+            # "13. 1. PROFILES": a list that only carries items whose text has its own
+            # number; the printed number in the text is the one readers cite.
+            m, number = own, ""
+        if m is not None:
+            body = first if number else first[m.end :].strip()
+            if number:
+                # The list's own nesting says where the item goes: a "1." inside item
+                # "1." is its first sub-item, not a restart.
+                parent = stack[-1]
+            else:
+                placed = self.place(m, strict=False)
+                parent, m = placed if placed else (stack[-1], m)
+                if parent not in stack:
+                    parent = stack[-1]
+            self.numbered(parent, m, body, "item", level)
+        else:
+            node = self.bulleted(stack[-1], "-" if not ordered else "", first)
+            self.stack.append(
+                _Frame(node, "item", level, "", 0, "", stack[-1].heading, self.list_depth)
             )
-            bullets = 0
-        elif point is not None and line[0] in _BULLET_FIRST and (m := _BULLET.match(line)):
-            parent = letter or point
-            bullets += 1
-            block = _Block(
-                "", f"{parent.path}.{bullets}", m.group(0), parent.depth + 1,
-                [line[m.end() :].strip()],
-            )  # fmt: skip
-        elif current is None:
-            # Preamble before point 1: each paragraph is a provision, and a heading line
-            # is one of its own even without a blank line after it.
-            block = new_unnumbered(line)
-        elif blank_before and not raw[:1].isspace():
-            # An unindented paragraph after a blank line is not a continuation: it is a
-            # heading between points or closing text.
-            block = new_unnumbered(line)
-            if point is not None:
-                point, letter = None, None
-        elif (
-            point is None
-            and len(current.lines) == 1
-            and _is_heading(current.lines[0])
-            and line[:1].isupper()
+        self.list_depth = level
+        self.lines(lines[1:])
+
+    def entry(self, text: str, level: int, number: str) -> None:
+        """An entry of a table of contents: cited as ``contents.3``, apart from section 3
+        itself, with the section's number (not the list's) when its text has one."""
+        stack = self.stack
+        while len(stack) > 1 and (
+            (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
         ):
-            # "Title\nFirst sentence of the preamble": a one-line heading is its own
-            # provision; a wrapped line (continuing in lower case) is not.
-            block = new_unnumbered(line)
+            stack.pop()
+        m = markers.parse(text) or (markers.parse(number + " x") if number else None)
+        if m is None:
+            node = self.bulleted(stack[-1], "", text)
         else:
-            current.lines.append(raw.rstrip())
-        if block is not None:
-            if current is not None:
-                yield current
-            current = block
-        blank_before = False
-    if current is not None:
-        yield current
+            body = text[m.end :].strip() if text.startswith(m.text) else text
+            comp = f"contents.{m.number}"
+            node = self._node(stack[-1], comp, comp, m.number, m.text, body, root=True)
+        self.stack.append(_Frame(node, "item", level, "", 0, "", stack[-1].heading, level - 1))
+
+    def paragraph(self, text: str, level: int) -> None:
+        if level > 0 and self.current >= 0:
+            # A continuation: another paragraph of the list item at depth level - 1, or
+            # an indented paragraph of the provision above.
+            target = self.current
+            for f in reversed(self.stack):
+                if f.kind == "item" and f.level == level - 1:
+                    target = f.node
+                    break
+            self.nodes[target].lines += ["", *[ln.rstrip() for ln in text.split("\n")]]
+            return
+        stack = self.stack
+        lines = text.split("\n")
+        first = lines[0].strip()
+        m = markers.parse(first)
+        if m is not None and (placed := self.place(m, strict=False)) is not None:
+            parent, m = placed
+            self.list_depth = -1
+            kind = "section" if m.keyword else "point"
+            self.numbered(parent, m, first[m.end :].strip(), kind)
+        elif (b := markers.bullet(first)) and self._point() is not None:
+            self.bulleted(self._point(), b, first[2:].strip())  # type: ignore[arg-type]
+        else:
+            # An unnumbered paragraph closes the points and lists: it belongs to the
+            # enclosing section (a heading, or an article: "Article 3" then "For the
+            # purposes of this Regulation:" then its definitions).
+            while len(stack) > 1 and stack[-1].kind not in ("heading", "section"):
+                stack.pop()
+            self.list_depth = -1
+            self.unnumbered(stack[-1], first)
+        self.lines(lines[1:])
+
+    def _point(self) -> _Frame | None:
+        """The innermost numbered point or list item, which bullets go under."""
+        for f in reversed(self.stack):
+            if f.kind in ("point", "item"):
+                return f
+            if f.kind in ("heading", "section"):
+                return None
+        return None
+
+    def lines(self, lines: list[str]) -> None:
+        """The lines after a block's first: a numbered or bulleted line starts a provision
+        (a tight list), anything else continues the current one."""
+        for raw in lines:
+            line = raw.strip()
+            if not line:
+                continue
+            m = markers.parse(line)
+            if m is not None and (placed := self.place(m, strict=True)) is not None:
+                parent, m = placed
+                kind = "section" if m.keyword else "point"
+                self.numbered(parent, m, line[m.end :].strip(), kind)
+                continue
+            b = markers.bullet(line)
+            if b and (point := self._point()) is not None:
+                self.bulleted(point, b, line[2:].strip())
+                continue
+            self.nodes[self.current].lines.append(raw.rstrip())
 
 
-def split(text: str, kind: str | None = None) -> list[Provision]:
-    """Split a version's text into provisions. ``kind`` is detected when not given."""
-    kind = kind or detect_kind(text)
-    blocks = _split_plan(text) if kind == "plan" else _split_reporting(text)
-    out = []
-    seen: set[str] = set()
-    for b in blocks:
-        lines = b.lines
-        # A block's first line is stored stripped, so a one-line block (most of them) needs
-        # no join and strip.
-        body = lines[0] if len(lines) == 1 else "\n".join(lines).strip()
-        if not body and not b.number:
-            continue
-        path = b.path
-        # Duplicate numbers (a draft that restarts numbering) keep unique paths.
-        while path in seen:
-            path += "'"
-        seen.add(path)
-        out.append(Provision(len(out), b.number, path, b.marker, b.depth, body, normalise(body)))
+def _title(blocks: Sequence[Block]) -> int:
+    """Index of the document's title: the one heading of the top level, first of all
+    headings and near the start. It is a provision of its own, not a section that
+    everything would nest under."""
+    headings = [(k, b.level) for k, b in enumerate(blocks) if b.kind == "heading"]
+    if not headings:
+        return -1
+    top = min(level for _, level in headings)
+    at_top = [k for k, level in headings if level == top]
+    if len(at_top) == 1 and at_top[0] == headings[0][0] and at_top[0] <= 2:
+        return at_top[0]
+    return -1
+
+
+def _contents(blocks: Sequence[Block]) -> set[int]:
+    """Indexes of the blocks that form a table of contents: list items and one-line
+    paragraphs whose text is the text of a heading further down. Their numbers are the
+    sections', so they are read as entries (``1. Who we are`` in the contents is not
+    point 1)."""
+    later: dict[str, int] = {}
+    for k, b in enumerate(blocks):
+        if b.kind == "heading":
+            later.setdefault(normalise(b.text), k)
+    out = set()
+    for k, b in enumerate(blocks):
+        # Items of a contents list, or one-line paragraphs (contents written as a run of
+        # links, one per paragraph).
+        if (
+            b.kind in ("item", "paragraph")
+            and "\n" not in b.text
+            and b.level == 0
+            or (b.kind == "item" and "\n" not in b.text)
+        ):
+            key = normalise(f"{b.number} {b.text}" if b.number else b.text)
+            if later.get(key, -1) > k or later.get(normalise(b.text), -1) > k:
+                out.add(k)
+    return out
+
+
+def _build_plan(blocks: Sequence[Block]) -> list[_Node]:
+    b = _Builder()
+    title = _title(blocks)
+    contents = _contents(blocks)
+    for k, block in enumerate(blocks):
+        if block.kind == "heading":
+            b.heading(block.text, block.level, block.number, k == title)
+        elif k in contents:
+            b.entry(block.text, block.level, block.number)
+        elif block.kind == "item":
+            b.item(block.text, block.level, block.number, block.ordered)
+        elif block.kind == "paragraph":
+            b.paragraph(block.text, block.level)
+        else:
+            b.paragraph(block.text, 0)
+    return b.nodes
+
+
+def _build_reporting(blocks: Sequence[Block]) -> list[_Node]:
+    nodes = []
+    heading = ""
+    for k, block in enumerate(blocks):
+        lines = block.text.split("\n")
+        nodes.append(_Node(-1, f"p{k + 1}", "", "", "", 0, heading, [lines[0].strip(), *lines[1:]]))
+        if block.kind == "heading":
+            heading = block.text.strip()
+    return nodes
+
+
+def _paths(nodes: list[_Node]) -> list[str]:
+    """Each node's path: a numbered provision's citation when it is unique in the version,
+    else its parent's path and its own component. Duplicates (a draft that restarts its
+    numbering) are told apart by a counted suffix (``4'``, ``4''2``...): one dictionary
+    lookup each, however many repeat."""
+    cites: dict[str, int] = {}
+    for n in nodes:
+        if n.number:
+            cites[n.cite] = cites.get(n.cite, 0) + 1
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for n in nodes:
+        if n.number and cites[n.cite] == 1:
+            path = n.cite
+        elif n.parent >= 0 and not (n.root and n.number):
+            path = f"{out[n.parent]}.{n.comp}"
+        else:
+            path = n.comp
+        if path in seen:
+            seen[path] += 1
+            path = f"{path}'" if seen[path] == 1 else f"{path}'{seen[path]}"
+        else:
+            seen[path] = 0
+        out.append(path)
     return out
 
 
 def build(blocks: Sequence[Block], kind: str | None = None) -> list[Provision]:
-    """Blocks (from any reader) -> the provision tree, in reading order."""
-    from .readers import blocks_text
+    """Blocks (from any reader) -> provisions in reading order. ``kind`` (``plan`` or
+    ``reporting``) is detected from the blocks when not given."""
+    kind = kind or detect_kind_blocks(blocks)
+    nodes = _build_reporting(blocks) if kind == "reporting" else _build_plan(blocks)
+    paths = _paths(nodes)
+    out: list[Provision] = []
+    for n, path in zip(nodes, paths, strict=True):
+        lines = n.lines
+        # A node's first line is stored stripped, so a one-line node (most of them) needs
+        # no join and strip.
+        body = lines[0] if len(lines) == 1 else "\n".join(lines).strip()
+        if body:
+            norm = normalise(body)
+        elif n.number:
+            # A bare "Section II" or "Annex I": the marker is its text; what is matched is
+            # the keyword, so a renumbered bare heading is not a changed one.
+            body = n.marker
+            norm = normalise(n.marker[: len(n.marker) - len(n.number)].rstrip(". :"))
+        else:
+            continue
+        out.append(Provision(len(out), n.number, path, n.marker, n.depth, body, norm, n.heading))
+    return out
 
-    return split(blocks_text(blocks), kind)
+
+def split(text: str, kind: str | None = None) -> list[Provision]:
+    """Split a plain text into provisions. ``kind`` is detected when not given."""
+    from .readers.text import text_blocks
+
+    return build(text_blocks(text), kind or detect_kind(text))
+
+
+def citation(p: Provision) -> str:
+    """The numbered part of a provision's place: its path without positional components
+    (``p3``) and, for an unnumbered provision, without its own (a bullet's index). Two
+    aligned provisions whose citations differ were renumbered: point 6 that became 4, or a
+    paragraph of section L that now stands in section K. ``""`` when nothing is numbered."""
+    parts = p.path.split(".")
+    if not p.number:
+        parts = parts[:-1]
+    return ".".join(c for c in parts if not (c[:1] == "p" and c[1:2].isdigit()))

@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .errors import Conflict, NotFound, TrackerError
-from .provisions import Provision
+from .provisions import Provision, path_of
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -521,7 +521,7 @@ class Store:
     def find_provision(self, version_id: int, ref: str) -> int | None:
         """The id of the provision that ``ref`` names in a version: its path (``10.b``),
         else its number as written (``10``), else its reader label (``¶3``)."""
-        path = "p" + ref[1:] if ref.startswith("¶") else ref
+        path = path_of(ref)
         row = self.db.execute(
             "SELECT id FROM provisions WHERE version = ? AND (path = ? OR number = ?) "
             "ORDER BY path = ? DESC, ordinal LIMIT 1",

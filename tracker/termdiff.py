@@ -30,7 +30,7 @@ Op = tuple[str, str]
 
 _TOKEN = re.compile(
     r"""
-      [$€£¥₴₽]?\d+(?:[.,:/]\d+)*%?       # figures: 600,000  $100  50%  50:50  50/50  1.5
+      [$€£¥₴₽]?\d+(?:[.,:/\-]\d+)*[^\W\d_]*%?   # figures: 600,000 $100 50% 50:50 1.5 10A 2024-04-12
     | [^\W_]+(?:['’\-‐‑][^\W_]+)*        # words: two-thirds  Ukraine's  non-aggression  G8
     | \s+                                # runs of whitespace
     | .                                  # any other single character (punctuation, emoji)
@@ -47,7 +47,7 @@ _TOKEN = re.compile(
 _TOKEN_ASCII = re.compile(
     r"""
       [a-zA-Z][a-zA-Z0-9]*+(?:['\-][a-zA-Z0-9]++)*+
-    | \$?+[0-9]++(?:[.,:/][0-9]++)*+%?+
+    | \$?+[0-9]++(?:[.,:/\-][0-9]++)*+[a-zA-Z]*+%?+
     | [\t-\r\x1c-\x20]++
     | .
     """,

@@ -16,6 +16,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from tracker import dates
+from tracker.provisions import path_of
 from tracker.render import TYPED, where
 from tracker.render import numbers as labels
 
@@ -286,7 +287,7 @@ def snippet_parts(snippet: str) -> list[tuple[bool, str]]:
 
 def ref_path(ref: str) -> str:
     """A provision's reader label -> its path (``¶3`` -> ``p3``)."""
-    return "p" + ref[1:] if ref.startswith("¶") else ref
+    return path_of(ref)
 
 
 def track_ref(track: str) -> tuple[str, str]:

@@ -119,7 +119,11 @@ def sniff(data: bytes) -> str:
         # by the DOCX reader with a clear message.
         return "docx"
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+    # Pages often open with a comment (a generator's stamp, IE conditional comments)
+    # before <!doctype> or <html>, and a long <head> can push <body> past the probe.
+    while probe.startswith(b"<!--") and b"-->" in probe:
+        probe = probe[probe.index(b"-->") + 3 :].lstrip(b" \t\r\n")
+    if probe.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or (
         probe.startswith(b"<") and (b"<body" in head.lower() or b"<p>" in head.lower())
     ):
         return "html"

@@ -1,19 +1,121 @@
-"""Plain text -> blocks: one block per paragraph (interim: the structure is read by
-:mod:`tracker.provisions` from the text itself)."""
+"""Plain text -> blocks.
+
+Paragraphs are separated by blank lines and kept as written, line breaks and indentation
+included: a numbered line inside a paragraph (a tight list, ``6.2`` and ``6.3`` on adjacent
+lines) is found by :mod:`tracker.provisions`, which reads markers line by line in every
+format. What only plain text needs is decided here:
+
+- a short line standing alone without closing punctuation is a heading (the first block
+  of the text is the title, level 1; later ones are sections, level 2);
+- a title set directly above the first paragraph, without a blank line, is split from it;
+- an appended ``Correction:`` (or ``Update:``, ``Editor's note:``) starts its own paragraph;
+- a paragraph whose first line is indented continues the provision above it (a wrapped
+  point with a blank line in it), shown by ``level`` 1;
+- an article pasted with no blank line at all is one paragraph per line (unless it is
+  numbered, when the lines belong to their points).
+
+One pass over the lines.
+"""
 
 from __future__ import annotations
 
+import re
+
+from .. import markers
 from ..sources import decode, parse_text
 from . import Block, Reading
 
-READER = "text/1"
+READER = "text/2"
+
+_CONTINUES = frozenset(
+    "a an and as at be been being both by for from in into is of on or than that the their "
+    "this to was were which who with".split()
+)
+_NOTE = re.compile(r"^\s*(?:correction|clarification|update|updated|editor's note)\s*:", re.I)
+
+
+def is_heading(line: str) -> bool:
+    """A short line without closing punctuation: a title or section heading."""
+    s = line.strip()
+    if not (0 < len(s) <= 80) or s[-1] in ".;:,!?\"'\u201d)" or s.startswith(("-", "•")):
+        return False
+    # A line that stops on a function word ("... in the English and") is wrapped prose.
+    return s.rsplit(None, 1)[-1].lower() not in _CONTINUES
+
+
+def _numbered(lines: list[str]) -> bool:
+    """At least two lines open with increasing numbers: a numbered text."""
+    last = count = 0
+    for ln in lines:
+        m = markers.parse(ln.strip())
+        if m and m.style in ("1.", "1)", "(1)", "1.1") or (m and m.keyword):
+            if m.value > last and (last == 0 or m.value - last <= 20):
+                last = m.value
+                count += 1
+                if count >= 2:
+                    return True
+    return False
+
+
+def text_blocks(text: str) -> list[Block]:
+    """The blocks of a plain text body (front matter already removed)."""
+    lines = text.splitlines()
+    has_blank = any(not ln.strip() for ln in lines)
+    if not has_blank and len(lines) > 1 and not _numbered(lines):
+        return [_block(ln, first=k == 0) for k, ln in enumerate(lines) if ln.strip()]
+    paras: list[list[str]] = []
+    current: list[str] = []
+    for ln in lines:
+        if not ln.strip():
+            if current:
+                paras.append(current)
+                current = []
+        elif current and (
+            _NOTE.match(ln)
+            or (
+                not paras
+                and len(current) == 1
+                and is_heading(current[0])
+                and not markers.parse(current[0].strip())
+                and ln.strip()[:1].isupper()
+                and not ln[:1].isspace()
+            )
+        ):
+            # An appended "Correction:" starts its own paragraph even without a blank line,
+            # and so does the line after a title set directly above the first paragraph.
+            paras.append(current)
+            current = [ln]
+        else:
+            current.append(ln.rstrip())
+    if current:
+        paras.append(current)
+    return [_block("\n".join(p), first=k == 0) for k, p in enumerate(paras)]
+
+
+def _block(text: str, first: bool) -> Block:
+    stripped = text.strip()
+    m = markers.parse(stripped) if "\n" not in stripped else None
+    if m is not None and m.keyword and (not stripped[m.end :].strip() or is_heading(stripped)):
+        # "Article 5", "Section 4. Definitions", "Annex I" on a line of their own head what
+        # follows; parts and annexes stand above articles.
+        series = m.keyword in markers.SERIES_NAMES
+        return Block("heading", stripped, level=2 if series else 3)
+    if (
+        "\n" not in stripped
+        and is_heading(stripped)
+        and not markers.parse(stripped)
+        and not markers.bullet(stripped)
+    ):
+        return Block("heading", stripped, level=1 if first else 2)
+    if text[:1].isspace() and not first and not markers.parse(stripped):
+        return Block("paragraph", text.rstrip(), level=1)
+    return Block("paragraph", text.strip("\n").rstrip())
 
 
 def read(data: bytes, name: str = "<input>") -> Reading:
     source = parse_text(decode(data, name), name)
-    paras = [p.strip("\n") for p in source.text.split("\n\n") if p.strip()]
     return Reading(
-        blocks=tuple(Block("paragraph", p) for p in paras),
+        blocks=tuple(text_blocks(source.text)),
         text=source.text,
         format="text",
         reader=READER,
