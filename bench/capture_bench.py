@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from werkzeug import Request, Response
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tracker.capture import watch
 from tracker.capture.fetch import Policy
@@ -48,6 +48,11 @@ SENTENCES = [
     "Local elections will follow within nine months under international observation.",
     "A reconstruction fund will be financed by frozen assets and donor pledges.",
 ]
+
+
+class Quiet(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        pass
 
 
 class Site:
@@ -97,7 +102,7 @@ class Site:
 
 def run_rounds(pages: int, conditional: bool, rounds: int = 3) -> list[dict]:
     site = Site(pages)
-    server = make_server("127.0.0.1", 0, site, threaded=True)
+    server = make_server("127.0.0.1", 0, site, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"

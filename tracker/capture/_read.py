@@ -1,15 +1,15 @@
 """Bytes -> a :class:`~tracker.sources.Source` through the readers, in one place.
 
 ``tracker.sources.read_document`` reads any format with its reader and keeps the bytes
-for the version's source. Where it is not available yet, this falls back to the readers
-that are (plain text), and to a small lxml extraction for HTML, so that capture works on
-its own; the fallback goes away once every reader is in.
+for the version's source. Where it is not available, this reads with
+:func:`tracker.readers.read` and keeps the reader's text and meta.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..errors import InputError, TooLarge
 from ..sources import DEFAULT_MAX_BYTES, Source
 
 try:  # pragma: no cover - depends on what is installed
@@ -35,15 +35,12 @@ def read_document(
             data, name, format=format, media_type=media_type, max_bytes=max_bytes, **options
         )
     from .. import readers
-    from ..sources import read_bytes
 
-    fmt = format or readers.detect_format(data, name, media_type)
-    if fmt == "html":
-        from ._html import read_html
-
-        return read_html(data, name, max_bytes=max_bytes, **options)
+    if len(data) > max_bytes:
+        raise TooLarge(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes")
     try:
-        reading = readers.read(data, fmt, name, media_type, **options)
-    except ImportError:
-        return read_bytes(data, name, max_bytes)
+        reading = readers.read(data, format, name, media_type, **options)
+    except ImportError:  # a format whose reader is not installed
+        fmt = format or readers.detect_format(data, name, media_type)
+        raise InputError(f"{name}: no reader for {fmt} documents yet") from None
     return Source(text=reading.text, meta=dict(reading.meta), name=name)
