@@ -75,7 +75,7 @@ class Article:
         return Response(html, content_type="text/html; charset=utf-8")
 
 
-def test_article_edited_twice_gives_three_versions(server, invoke, db: Path) -> None:
+def test_article_edited_twice_then_put_back(server, invoke, db: Path) -> None:
     article = Article()
     server.expect_request("/news/talks.html").respond_with_handler(article)
     url = server.url_for("/news/talks.html")
@@ -94,12 +94,17 @@ def test_article_edited_twice_gives_three_versions(server, invoke, db: Path) -> 
 
     article.edition = 2
     assert "after" in invoke("capture", url, "--doc", "talks", *FAST).stdout
+    # The correction is withdrawn: back to an earlier text, which is an event too.
+    article.edition = 1
+    assert "after" in invoke("capture", url, "--doc", "talks", *FAST).stdout
 
     with Store(db) as store:
         versions = store.versions("talks")
-        assert len(versions) == 3
+        assert len(versions) == 4
         assert store.document("talks").title == "Talks resume on the withdrawal plan"
-        last = store.version("talks", versions[-1].label, with_text=True)
+        back = store.version("talks", versions[3].label, with_text=True).text
+        assert "15 battalions" in back and "Correction:" not in back
+        last = store.version("talks", versions[2].label, with_text=True)
         assert "Correction:" in last.text and "exchange prisoners" in last.text
         assert "Home" not in last.text and "Copyright" not in last.text  # nav, footer dropped
         assert "page published: 2026-03-02T09:00:00Z" in last.notes

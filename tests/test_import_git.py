@@ -100,6 +100,18 @@ def test_import_incremental_and_idempotent(repo: Path, invoke, db: Path) -> None
         assert store.db.execute("SELECT count(*) FROM versions").fetchone()[0] == 4
 
 
+def test_a_return_to_an_earlier_text_is_a_version(repo: Path, invoke, db: Path) -> None:
+    first = "# Terms\n\n1. The council meets monthly.\n\n2. Decisions need a two-thirds majority.\n"
+    commit(repo, {"Council/Terms of Reference.md": first}, "Back to monthly meetings",
+           "2026-02-10T10:00:00+00:00")  # fmt: skip
+    out = invoke("import-git", repo, "Council", "-q")
+    assert "imported 3 versions of 1 documents" in out.stdout, out.stdout
+    listed = json.loads(invoke("list", "council-terms-of-reference", "--json").stdout)
+    labels = [v["label"][:10] for v in listed["versions"]]
+    assert labels == ["2026-01-05", "2026-01-20", "2026-02-10"]
+    assert listed["versions"][-1]["changes"]["modified"] == 1
+
+
 def test_paths_and_doc_from_name(repo: Path, invoke, db: Path) -> None:
     out = invoke("import-git", repo, "Board", "--doc-from", "name", "-q")
     assert "imported 1 versions of 1 documents" in out.stdout

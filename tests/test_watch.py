@@ -17,6 +17,7 @@ from conftest import tracker_executable
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tracker.capture import watch
 from tracker.capture.watch import backoff, parse_every
 from tracker.store import Store
 from web import create_app
@@ -215,9 +216,10 @@ def test_two_runner_processes_never_capture_the_same_watch(server, invoke, db: P
         return Response(html(f"Page {request.path} text."), content_type="text/html")
 
     n = 16
-    for i in range(n):
-        server.expect_request(f"/p{i}").respond_with_handler(slow)
-        invoke("watch", "add", server.url_for(f"/p{i}"), "--doc", f"p{i}", "--every", "1h")
+    with Store(db) as store:
+        for i in range(n):
+            server.expect_request(f"/p{i}").respond_with_handler(slow)
+            watch.add(store, server.url_for(f"/p{i}"), doc=f"p{i}", every=3600)
     argv = [tracker_executable(), "--db", str(db), *RUN, "--workers", "2"]
     procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"]
     outs = [p.communicate(timeout=60) for p in procs]

@@ -57,7 +57,7 @@ class GitImport:
     commits: int = 0  # commits that changed a document
     stored: int = 0
     already: int = 0  # labels already in the database (skipped without reading)
-    identical: int = 0  # same text as a stored version of the document
+    identical: int = 0  # same text as the document's latest version (nothing to store)
     failed: list[tuple[Change, str]] = field(default_factory=list)
     documents: set[str] = field(default_factory=set)
     raw_bytes: int = 0  # bytes of the file versions stored
@@ -68,7 +68,7 @@ class GitImport:
         return (
             f"imported {self.stored} versions of {len(self.documents)} documents from "
             f"{self.commits} commits in {self.seconds:.1f}s ({rate:.0f} versions/s); "
-            f"{self.already} already stored, {self.identical} identical to a stored version, "
+            f"{self.already} already stored, {self.identical} with the text of the version before, "
             f"{len(self.failed)} unreadable"
         )
 
@@ -201,7 +201,7 @@ def import_git(
                             store, c.doc, source, at=c.at, label=c.label,
                             title=str(PurePosixPath(c.path).with_suffix("")),
                             kind=kinds.get(c.doc), url=f"git {c.commit[:12]}:{c.path}",
-                            notes=c.message,
+                            notes=c.message, reverts=True,
                         )  # fmt: skip
                     except TrackerError as exc:
                         result.failed.append((c, str(exc)))

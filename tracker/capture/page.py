@@ -147,7 +147,7 @@ def capture(
     with store.transaction():  # the version and its validators: one commit
         added = add_version(
             store, doc, source, at=stamp, label=label, url=got.url, notes="; ".join(notes),
-            title=meta.get("title"), kind=latest.kind if latest else None,
+            title=meta.get("title"), kind=latest.kind if latest else None, reverts=True,
         )  # fmt: skip
         store.set_validators(url, doc, got.etag, got.last_modified, stamp)
     if not added.stored:
