@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -339,17 +339,3 @@ def stamp_after(seconds: float, now: float | None = None) -> str:
 
     t = (time.time() if now is None else now) + seconds
     return datetime.fromtimestamp(t, UTC).replace(microsecond=0).isoformat()
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc
-
-
-def describe(policy: Policy) -> dict[str, Any]:
-    return {
-        "connect_timeout": policy.connect_timeout,
-        "read_timeout": policy.read_timeout,
-        "max_bytes": policy.max_bytes,
-        "max_redirects": policy.max_redirects,
-        "user_agent": policy.user_agent,
-    }

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from ..errors import InputError
 from ..ingest import add_version, check_label, check_slug
 from . import noise
 from ._read import read_document
@@ -170,6 +169,3 @@ def _name_for(url: str, media_type: str) -> str:
     if media_type not in ("text/html", "application/xhtml+xml"):
         return "page"
     return "page.html"
-
-
-__all__ = ["Captured", "capture", "slug_for_url", "InputError"]
