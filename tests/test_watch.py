@@ -124,6 +124,23 @@ def test_run_captures_due_watches_and_marks_failing_ones(server, invoke, db: Pat
         assert listed["summit"]["last_version"] == store.versions("summit")[-1].label
 
 
+def test_long_running_loop_captures_again_when_due(server, invoke, db: Path) -> None:
+    hits = []
+
+    def page(request: Request) -> Response:
+        hits.append(time.monotonic())
+        return Response(html("A page read on a schedule."), content_type="text/html")
+
+    server.expect_request("/often").respond_with_handler(page)
+    invoke("watch", "add", server.url_for("/often"), "--doc", "often", "--every", "1s")
+    out = invoke("watch", "run", "--max-seconds", "2.5", "--min-delay", "0")
+    assert out.code == 0, out.stderr
+    assert len(hits) >= 2 and "1 stored" in out.stdout
+    with Store(db) as store:
+        (w,) = store.watches()
+        assert w.claimed_until is None and w.last_status == "unchanged"
+
+
 def test_feed_entries_become_documents(server, invoke, db: Path) -> None:
     entries = ["one", "two"]
 

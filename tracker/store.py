@@ -761,6 +761,14 @@ class Store:
             )
         return [self.watch(i) for i in ids]
 
+    def release_watches(self, runner: str) -> None:
+        """Drop every lease ``runner`` still holds (it is stopping)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE watches SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = ?",
+                [runner],
+            )
+
     def update_watch(self, watch_id: int, **fields: object) -> None:
         unknown = set(fields) - WATCH_FIELDS
         if unknown:

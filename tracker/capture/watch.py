@@ -199,28 +199,45 @@ class Runner:
         start = time.monotonic()
         deadline = start + max_seconds if max_seconds is not None else None
         store = Store(self.db_path)
-        with store, Fetcher(self.policy) as fetcher, ThreadPoolExecutor(self.workers) as pool:
-            while deadline is None or time.monotonic() < deadline:
-                now = now_stamp()
-                claimed = store.claim_watches(
-                    now, stamp_after(LEASE), self.id, max(self.workers * 2, 1)
-                )
-                if claimed:
-                    list(pool.map(lambda w: self._one(fetcher, w), claimed))
-                    continue
-                if once:
-                    break
-                nxt = store.next_due()
-                wait = self.poll
-                if nxt is not None:
-                    due_in = (datetime.fromisoformat(nxt) - datetime.now(UTC)).total_seconds()
-                    wait = min(wait, max(due_in, 0.05))
-                if deadline is not None:
-                    wait = min(wait, max(deadline - time.monotonic(), 0))
-                time.sleep(wait)
+        with store, Fetcher(self.policy) as fetcher:
+            try:
+                with ThreadPoolExecutor(self.workers) as pool:
+                    self._loop(store, fetcher, pool, once, deadline)
+            finally:
+                # Stopped (Ctrl-C included), after the captures in flight have finished:
+                # what this runner still holds is free again at once, not when the lease
+                # runs out.
+                store.release_watches(self.id)
             self.stats.requests = fetcher.requests
         self.stats.seconds = time.monotonic() - start
         return self.stats
+
+    def _loop(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        pool: ThreadPoolExecutor,
+        once: bool,
+        deadline: float | None,
+    ) -> None:
+        while deadline is None or time.monotonic() < deadline:
+            now = now_stamp()
+            claimed = store.claim_watches(
+                now, stamp_after(LEASE), self.id, max(self.workers * 2, 1)
+            )
+            if claimed:
+                list(pool.map(lambda w: self._one(fetcher, w), claimed))
+                continue
+            if once:
+                break
+            nxt = store.next_due()
+            wait = self.poll
+            if nxt is not None:
+                due_in = (datetime.fromisoformat(nxt) - datetime.now(UTC)).total_seconds()
+                wait = min(wait, max(due_in, 0.05))
+            if deadline is not None:
+                wait = min(wait, max(deadline - time.monotonic(), 0))
+            time.sleep(wait)
 
     # --- one watch -------------------------------------------------------------------------
 
