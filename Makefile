@@ -45,6 +45,8 @@ test: $(VENV)/.test-installed browser lint
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/diff_bench.py
 	$(BIN)/python bench/history_bench.py
+	$(BIN)/python bench/reparse_bench.py
+	$(BIN)/python bench/real_align.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

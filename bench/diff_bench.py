@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -127,12 +129,32 @@ def _found_pairs(diff) -> set[tuple[int, int]]:
 
 
 def _time(fn, repeat: int) -> float:
+    """Median CPU time of ``fn()`` in this process. CPU time, not cpu time: the machine
+    is shared, and other processes' load would otherwise be counted as ours."""
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return statistics.median(times)
+
+
+def _run(cmd: list[str], check: bool = True) -> tuple[float, float]:
+    """CPU time (user + system) and peak RSS (MB) of one child process, from its own
+    resource usage; its output is thrown away."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if check and proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed: {err}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _cmd_time(cmd: list[str], repeat: int, check: bool = True) -> tuple[float, float]:
+    """Median CPU time and largest peak RSS of ``repeat`` runs of a command."""
+    runs = [_run(cmd, check) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
 def _htmldiff(a: str, b: str) -> None:
@@ -151,7 +173,7 @@ def _dmp(a: str, b: str, timeout: float) -> None:
 
 
 def _capped(target, args: tuple, timeout: float) -> float | None:
-    """Run ``target(*args)`` in a child process; its wall time, or None past ``timeout``."""
+    """Run ``target(*args)`` in a child process; its cpu time, or None past ``timeout``."""
     proc = mp.get_context("fork").Process(target=target, args=args)
     t0 = time.perf_counter()
     proc.start()
@@ -169,14 +191,282 @@ def _fmt(seconds: float | None, cap: float) -> str:
     return f"{seconds:.3f} s" if seconds >= 0.001 else "< 0.001 s"
 
 
+# --- hard cases ---------------------------------------------------------------------------
+# Inputs that defeat the easy path: no exact anchors, one enormous provision, documents
+# large enough for memory to matter, look-alike provisions, nothing in common, nesting.
+
+
+def _reword(rng: random.Random, vocab: list[str], body: str, share: float) -> str:
+    words = body.split()
+    for k in rng.sample(range(len(words)), max(1, round(len(words) * share))):
+        words[k] = rng.choice(vocab)
+    return " ".join(words)
+
+
+def make_reworded(n: int, share: float = 0.4, seed: int = 2) -> tuple[str, str, set]:
+    """Every provision reworded by ``share`` of its words, all renumbered: no exact
+    anchor anywhere."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    old = [_sentence(rng, vocab) for _ in range(n)]
+    new = [_reword(rng, vocab, b, share) for b in old]
+    return (
+        "\n".join(f"{i + 1}. {b}" for i, b in enumerate(old)),
+        "\n".join(f"{i + 3}. {b}" for i, b in enumerate(new)),
+        {(i, i) for i in range(n)},
+    )
+
+
+def make_huge(size: int = 1_000_000, share: float = 0.1, seed: int = 3) -> tuple[str, str, int]:
+    """One provision of ``size`` characters (sentences of ~200 characters, no line
+    breaks) and the same with ``share`` of its words replaced; the number replaced."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    sentences = []
+    total = 0
+    while total < size:
+        s = _sentence(rng, vocab)
+        sentences.append(s)
+        total += len(s) + 1
+    words = " ".join(sentences).split(" ")
+    changed = rng.sample(range(len(words)), round(len(words) * share))
+    new = list(words)
+    for k in changed:
+        new[k] = rng.choice(vocab) + "x"  # never equal to the word it replaces
+    return "1. " + " ".join(words), "1. " + " ".join(new), len(changed)
+
+
+def make_fees(n: int = 2000, seed: int = 4) -> tuple[str, str, set]:
+    """A fee schedule: look-alike provisions (a few services, a few payment terms), every
+    fee changed."""
+    rng = random.Random(seed)
+    services = [f"{a} {b}" for a in ("filing", "renewal", "appeal", "transfer", "licence")
+                for b in ("application", "certificate", "registration", "permit")]  # fmt: skip
+    terms = ("within 30 days of invoice", "on submission", "before the hearing")
+    rows = [
+        (rng.choice(services), rng.choice(("individuals", "companies", "public bodies")),
+         rng.choice(terms), rng.randint(1, 400) * 5)
+        for _ in range(n)
+    ]  # fmt: skip
+
+    def line(k: int, row: tuple, fee: int) -> str:
+        svc, who, when, _ = row
+        return f"{k}. The fee for a {svc} by {who} shall be ${fee:,}, payable {when}."
+
+    old = "\n".join(line(i + 1, r, r[3]) for i, r in enumerate(rows))
+    new = "\n".join(line(i + 1, r, r[3] + 5 * rng.randint(1, 20)) for i, r in enumerate(rows))
+    return old, new, {(i, i) for i in range(n)}
+
+
+def make_unrelated(n: int) -> tuple[str, str, set]:
+    """Two documents with nothing in common but the domain's common words."""
+    a, _, _, _ = make_pair(n, seed=11)
+    _, b, _, _ = make_pair(n, seed=12)
+    return a, b, set()
+
+
+def make_nested(points: int = 1000, seed: int = 5) -> tuple[str, str, set]:
+    """Points with lettered sub-points with bullets under them (~5 provisions a point),
+    10% reworded, one new point at the top: every number and path shifts."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    tree = []
+    for _ in range(points):
+        subs = [
+            (_sentence(rng, vocab, 120),
+             [_sentence(rng, vocab, 80) for _ in range(rng.randint(0, 2))])
+            for _ in range(rng.randint(1, 3))
+        ]  # fmt: skip
+        tree.append((_sentence(rng, vocab, 150), subs))
+
+    def render(tree: list, first: int, edit: bool) -> list[str]:
+        out = []
+
+        def text(t: str) -> str:
+            return _reword(rng, vocab, t, 0.2) if edit and rng.random() < 0.1 else t
+
+        for k, (body, subs) in enumerate(tree):
+            out.append(f"{first + k}. {text(body)}")
+            for s, (sub, bullets) in enumerate(subs):
+                out.append(f"{'abcdefghijklmnopqrstuvwxyz'[s]}) {text(sub)}")
+                out += [f"- {text(b)}" for b in bullets]
+        return out
+
+    old = render(tree, 1, False)
+    extra = [(_sentence(rng, vocab, 150), [(_sentence(rng, vocab, 120), [])])]
+    new = render(extra, 1, False) + render(tree, 2, True)
+    shift = 2
+    return "\n".join(old), "\n".join(new), {(i, i + shift) for i in range(len(old))}
+
+
+def _git_time(git: str | None, a: Path, b: Path, repeat: int) -> float | None:
+    if not git:
+        return None
+    return _cmd_time([git, "diff", "--no-index", "--word-diff", str(a), str(b)], repeat, False)[0]
+
+
+def _quality(diff, truth: set) -> str:
+    found = _found_pairs(diff)
+    if not truth:
+        return f"{len(found)} pairs found (none exist)"
+    hits = len(found & truth)
+    p = hits / len(found) if found else 1.0
+    return f"P {p:.3f}, R {hits / len(truth):.3f}"
+
+
+def hard_cases(tmp: str, repeat: int, tracker: list[str], git: str | None, big: list[int]):
+    """Rows of the hard-case table."""
+    rows = []
+
+    def case(name: str, old: str, new: str, truth, quality=None, command: bool = True) -> None:
+        slug = re.sub(r"\W+", "-", name)
+        a, b = Path(tmp, f"{slug}-a.txt"), Path(tmp, f"{slug}-b.txt")
+        a.write_text(old)
+        b.write_text(new)
+        engine = _time(lambda: diff_texts(old, new, "plan"), repeat)
+        d = diff_texts(old, new, "plan")
+        q = quality(d) if quality else _quality(d, truth)
+        cpu = rss = None
+        if command:
+            cpu, rss = _cmd_time(
+                [*tracker, "diff", "--files", str(a), str(b), "--format", "json"], repeat
+            )
+        g = _git_time(git, a, b, repeat)
+        rows.append((name, len(old), engine, cpu, rss, g, q))
+        print(f"done {name}", file=sys.stderr)
+
+    old, new, truth = make_reworded(5000)
+    case("every provision reworded ~40%, 5,000", old, new, truth)
+
+    old, new, n_changed = make_huge()
+
+    def highlighted(d) -> str:
+        kept = sum(len(s) for c in d.changes for op, s in c.ops if op == "=")
+        terms = sum(len(c.terms) for c in d.changes)
+        return f"{kept / len(old):.0%} kept as equal, {terms:,} terms for {n_changed:,} words"
+
+    case("one 1 MB provision, 10% of words changed", old, new, None, highlighted)
+    old, new, truth = make_fees()
+    case("fee schedule, 2,000 look-alikes, every fee changed", old, new, truth)
+    old, new, truth = make_unrelated(5000)
+    case("two unrelated documents, 5,000", old, new, truth)
+    old, new, truth = make_nested()
+    case(f"nested points, sub-points, bullets ({old.count(chr(10)) + 1:,})", old, new, truth)
+    for n in big:
+        old, new, truth, _ = make_pair(n)
+        case(f"typical, {n:,} provisions", old, new, truth)
+    return rows
+
+
+def print_hard(rows, cap: float) -> None:
+    print(
+        "\n| hard case | size | tracker engine | `tracker diff --files` | peak RSS "
+        "| git --word-diff | engine / git | command / git | quality |"
+    )
+    print("|" + "---|" * 9)
+    for name, size, engine, cpu, rss, g, q in rows:
+        eg = f"{engine / g:.0f}×" if g else "n/a"
+        cg = f"{cpu / g:.0f}×" if g and cpu else "n/a"
+        print(
+            f"| {name} | {size / 1024:,.0f} kB | {_fmt(engine, cap)} | "
+            f"{_fmt(cpu, cap) if cpu else 'n/a'} | {f'{rss:,.0f} MB' if rss else 'n/a'} "
+            f"| {_fmt(g, cap)} | {eg} | {cg} | {q} |"
+        )
+
+
+# --- stored diffs and bulk relinking --------------------------------------------------------
+
+
+def stored_cases(tmp: str, repeat: int, tracker: list[str], n: int = 5000, docs: int = 12):
+    """Rows: reading a stored diff (cached vs recomputed), and relink throughput."""
+    from tracker.compare import compare
+    from tracker.ingest import add_version
+    from tracker.sources import parse_text
+    from tracker.store import Store
+    from web import create_app
+
+    rows = []
+    db = Path(tmp, "stored.db")
+    old, new, _, _ = make_pair(n)
+    with Store(db) as store:
+        for label, text, at in (("a", old, "2025-01-01"), ("b", new, "2025-02-01")):
+            add_version(store, "plan", parse_text(text), at=at, label=label, kind="plan")
+    cmd = [*tracker, "--db", str(db), "diff", "plan", "a", "b", "--json"]
+
+    def dropped() -> None:
+        with Store(db) as store, store.transaction():
+            store.drop_diff_cache("plan")
+
+    cached, _ = _cmd_time(cmd, repeat)
+    recomputed = statistics.median(
+        (dropped(), _run(cmd)[0])[1] for _ in range(repeat)
+    )  # each run computes, then caches
+    rows.append((f"`tracker diff plan a b --json`, {n:,} provisions", cached, recomputed))
+    with Store(db) as store:
+        cached = _time(lambda: compare(store, "plan", "a", "b"), repeat)
+    recomputed = statistics.median(
+        (dropped(), _time(lambda: compare(Store(db), "plan", "a", "b"), 1))[1]
+        for _ in range(repeat)
+    )
+    rows.append(("compare() in process (load or compute the Diff)", cached, recomputed))
+    client = create_app({"DATABASE": str(db)}).test_client()
+    pages = (
+        ("web diff page (HTML)", "/d/plan/diff/a..b"),
+        ("web diff page (?format=json)", "/d/plan/diff/a..b?format=json"),
+    )
+    for what, url in pages:
+        cached = _time(lambda url=url: client.get(url), repeat)
+        recomputed = statistics.median(
+            (dropped(), _time(lambda url=url: client.get(url), 1))[1] for _ in range(repeat)
+        )
+        rows.append((what, cached, recomputed))
+
+    # Relink throughput: wall time here, since using more cores is the point.
+    bulk = Path(tmp, "bulk.db")
+    with Store(bulk) as store:
+        for k in range(docs):
+            a, b, _, _ = make_pair(1000, seed=100 + k)
+            for label, text, at in (("a", a, "2025-01-01"), ("b", b, "2025-02-01")):
+                add_version(store, f"d{k}", parse_text(text), at=at, label=label, kind="plan")
+    throughput = []
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [*tracker, "--db", str(bulk), "relink", "--all", "--jobs", str(jobs)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        wall = time.perf_counter() - t0
+        throughput.append((jobs, wall, docs / wall))
+    return rows, throughput
+
+
+def print_stored(rows, throughput, repeat: int) -> None:
+    print("\n| stored diff | cached | recomputed (cache dropped) | speed-up |")
+    print("|---|---:|---:|---:|")
+    for what, cached, recomputed in rows:
+        print(f"| {what} | {cached:.3f} s | {recomputed:.3f} s | {recomputed / cached:.0f}× |")
+    print(f"\nCPU seconds, median of {repeat}.")
+    print("\n| `tracker relink --all` (12 documents, 1,000-provision pairs) | wall | pairs/s |")
+    print("|---|---:|---:|")
+    for jobs, wall, rate in throughput:
+        print(f"| --jobs {jobs} | {wall:.2f} s | {rate:.1f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--timeout", type=float, default=20.0, help="cap for slow baselines, s")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--hard-repeat", type=int, default=3, help="runs of each hard case")
+    ap.add_argument("--big", default="50000,100000", help="typical sizes run as hard cases")
+    ap.add_argument("--only", choices=["typical", "hard", "stored"], help="one table only")
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    tracker_cmd = shutil.which("tracker") or str(Path(sys.executable).parent / "tracker")
+    sizes = [int(s) for s in args.sizes.split(",")] if args.only in (None, "typical") else []
+    tracker_cmd = [
+        shutil.which("tracker") or str(Path(sys.executable).parent / "tracker"),
+        "--max-bytes",
+        str(1 << 30),  # the big cases are over the default 5 MB limit
+    ]
     git = shutil.which("git")
 
     rows = []
@@ -193,22 +483,14 @@ def main() -> None:
             precision = hits / len(found) if found else 1.0
             recall = hits / len(truth) if truth else 1.0
             moves = sum(1 for c in diff.changes if c.moved)
-            command = _time(
-                lambda a=a, b=b: subprocess.run(
-                    [tracker_cmd, "diff", "--files", str(a), str(b), "--format", "json"],
-                    check=True,
-                    capture_output=True,
-                ),
+            command, _ = _cmd_time(
+                [*tracker_cmd, "diff", "--files", str(a), str(b), "--format", "json"],
                 args.repeat,
             )
             gitwd = None
             if git:
-                gitwd = _time(
-                    lambda a=a, b=b: subprocess.run(
-                        [git, "diff", "--no-index", "--word-diff", str(a), str(b)],
-                        capture_output=True,
-                    ),
-                    args.repeat,
+                gitwd, _ = _cmd_time(
+                    [git, "diff", "--no-index", "--word-diff", str(a), str(b)], args.repeat, False
                 )
             html = _capped(_htmldiff, (old, new), args.timeout)
             dmp1 = _capped(_dmp, (old, new, 1.0), args.timeout)
@@ -218,8 +500,28 @@ def main() -> None:
                  moves, n_moves)
             )  # fmt: skip
             print(f"done {n}", file=sys.stderr)
+        hard = []
+        if args.only in (None, "hard"):
+            big = [int(s) for s in args.big.split(",") if s]
+            hard = hard_cases(tmp, args.hard_repeat, tracker_cmd, git, big)
+        stored = None
+        if args.only in (None, "stored"):
+            stored = stored_cases(tmp, args.repeat, tracker_cmd)
 
     cap = args.timeout
+    if rows:
+        print_typical(rows, args.repeat, cap)
+    if hard:
+        print_hard(hard, cap)
+        print(
+            f"\nmedian of {args.hard_repeat}; the command writes JSON to /dev/null; peak RSS "
+            "is the command's (getrusage of the child)."
+        )
+    if stored:
+        print_stored(*stored, args.repeat)
+
+
+def print_typical(rows: list, repeat: int, cap: float) -> None:
     print(
         "| provisions | size | tracker engine | `tracker diff --files` | git --word-diff "
         "| engine / git | difflib.HtmlDiff | dmp, 1 s timeout | dmp, no timeout "
@@ -235,7 +537,7 @@ def main() -> None:
         )
     print(
         "\nengine = parse + align + word-level term diff, in process, median of "
-        f"{args.repeat}; baselines past {cap:g} s were stopped. dmp on whole texts with "
+        f"{repeat}; baselines past {cap:g} s were stopped. dmp on whole texts with "
         "its default 1 s timeout returns quickly but degrades to delete-all/insert-all."
     )
 

@@ -125,7 +125,7 @@ def test_diff_marks_the_army_cap_in_framework_point_4(page) -> None:  # type: ig
     assert "underline" in new_ins.first.evaluate("e => getComputedStyle(e).textDecorationLine")
     # The summary bar and the figures table come first.
     assert page.locator(".summary-bar .count.k-removed .n").inner_text() != "0"
-    figures = page.locator(".figures-box tr").filter(has_text="600,000")
+    figures = page.locator(".figures-box .fig-chip").filter(has_text="600,000")
     assert figures.locator("ins").filter(has_text="800,000").count() == 1
     shot(page, "diff")
     page.goto(DIFF + "#new-4")
@@ -138,7 +138,7 @@ def test_inline_toggle_changes_the_layout(page) -> None:  # type: ignore[no-unty
     old_cell, inline_cell = row.locator(".cell.old"), row.locator(".cell.inline")
     assert old_cell.is_visible() and not inline_cell.is_visible()
     side_width = old_cell.bounding_box()["width"]
-    page.get_by_role("button", name="Inline").click()
+    page.get_by_role("link", name="Inline").click()
     assert not old_cell.is_visible() and inline_cell.is_visible()
     assert inline_cell.bounding_box()["width"] > 1.6 * side_width
     # Inline mode interleaves the deletion and the insertion in one flow.
@@ -150,7 +150,7 @@ def test_inline_toggle_changes_the_layout(page) -> None:  # type: ignore[no-unty
     shot(page, "diff-inline", full_page=False)
     page.reload()  # the address keeps the choice
     assert inline_cell.is_visible()
-    page.get_by_role("button", name="Side by side").click()
+    page.get_by_role("link", name="Side by side").click()
     assert old_cell.is_visible() and not inline_cell.is_visible()
     assert "view=inline" not in page.url
 
@@ -182,21 +182,26 @@ def test_changes_only_filter(page) -> None:  # type: ignore[no-untyped-def]
     rows = page.locator(".row")
     unchanged = page.locator('.row[data-changed="0"]')
     total = rows.count()
-    assert unchanged.count() >= 1 and unchanged.first.is_visible()
+    # Changes first: the unchanged rows start folded away.
+    assert page.get_by_label(re.compile("Changes only")).is_checked()
+    assert unchanged.count() >= 1 and not unchanged.first.is_visible()
+    page.get_by_label(re.compile("Changes only")).uncheck()
+    assert unchanged.first.is_visible()
+    assert "changes=0" in page.url
     page.get_by_label(re.compile("Changes only")).check()
     assert not unchanged.first.is_visible()
     visible = page.locator('.row[data-changed="1"]')
     assert visible.count() == total - unchanged.count()
-    assert "changes=1" in page.url
+    assert "changes=" not in page.url
     shot(page, "diff-changes-only", full_page=False)
-    # The figures table folds away: an overview of the page's first screen.
+    # The figures summary folds away.
     page.locator(".figures-box > summary").click()
-    assert not page.locator(".figures-box table").is_visible()
+    assert not page.locator(".figures-box .fig-chips").is_visible()
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "diff-overview", full_page=False)
     # The counts in the summary bar filter to one kind.
     removed = int(page.locator(".count.k-removed .n").inner_text())
-    page.locator(".count.k-removed").click()
+    page.locator(".count.k-removed button").click()
     assert page.locator(".row").filter(visible=True).count() == removed
     assert page.locator(".row.k-removed").first.is_visible()
     page.get_by_role("button", name="Show all rows").click()

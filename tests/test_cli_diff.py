@@ -158,3 +158,42 @@ def test_console_script_diff(script, sample_db: Path) -> None:
     out = script("diff", "peace-plan", "us-28", "framework-20", "--changes-only")
     assert out.code == 0, out.stderr
     assert "[-600,000" in out.stdout and "{+800,000" in out.stdout
+
+
+# --- compact, streamed JSON and --pretty ---------------------------------------------------
+
+
+def test_json_is_compact_unless_pretty(invoke, sample_db: Path) -> None:
+    args = ("diff", "peace-plan", "us-28", "framework-20", "--json")
+    compact, pretty = invoke(*args), invoke(*args, "--pretty")
+    assert compact.code == pretty.code == 0
+    assert compact.stdout.count("\n") == 1 and compact.stdout.endswith("}\n")
+    assert pretty.stdout.startswith('{\n  "doc": ')
+    # The same document, keys in the same order.
+    a, b = json.loads(compact.stdout), json.loads(pretty.stdout)
+    assert a == b and list(a) == list(b)
+    assert list(a["changes"][0]) == list(b["changes"][0])
+
+
+def test_streamed_output_equals_the_whole_document(sample_db: Path) -> None:
+    from tracker.compare import compare
+    from tracker.render import diff_json, diff_text, iter_diff_json, iter_diff_text
+    from tracker.store import Store
+
+    with Store(sample_db) as store:
+        for doc, a, b in (("peace-plan", "us-28", "framework-20"),
+                          ("wire-report", "first", "corrected")):  # fmt: skip
+            cmp = compare(store, doc, a, b)
+            assert json.loads("".join(iter_diff_json(cmp))) == diff_json(cmp)
+            assert "\n".join(iter_diff_text(cmp)) == diff_text(cmp)
+
+
+def test_streamed_text_through_the_console_script(script, sample_db: Path) -> None:
+    out = script("diff", "peace-plan", "us-28", "framework-20")
+    assert out.code == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "peace-plan:us-28 → peace-plan:framework-20"
+    assert "\x1b[" not in out.stdout  # no colour codes into a pipe
+    compact = script("diff", "peace-plan", "us-28", "framework-20", "--json")
+    pretty = script("diff", "peace-plan", "us-28", "framework-20", "--json", "--pretty")
+    assert json.loads(compact.stdout) == json.loads(pretty.stdout)

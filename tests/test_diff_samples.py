@@ -141,8 +141,10 @@ def test_counter_proposal_terms(us_eu: Diff) -> None:
         old == "within 100 days" and new.startswith("as soon as possible") and kind == "deadline"
         for old, new, kind in elections
     )
+    # The assets clause was rewritten as a whole: its figures went with it, but no figure
+    # was replaced, so it is a plain rewording, not a changed number.
     assets = term_list(by_new(us_eu, "14"))
-    assert any("50%" in old and kind == "number" for old, _, kind in assets)
+    assert any("50%" in old and kind is None for old, _, kind in assets)
 
 
 @pytest.mark.parametrize("point", [1, 5, 11, 12, 13, 15, 17, 18, 19, 20, 22, 24, 27, 28])

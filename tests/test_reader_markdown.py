@@ -122,3 +122,11 @@ def test_a_hostile_long_line_is_read_as_plain_text() -> None:
     text = "# Title\n\n" + "[" * 60_000 + "]" * 60_000 + "\n"
     reading = read(text.encode(), format="markdown", name="hostile.md")
     assert sum(b.text.count("[") for b in reading.blocks) == 60_000
+
+
+def test_a_heading_glued_to_its_number_is_a_heading() -> None:
+    # "####1. Scope" is text to CommonMark, but a heading to its writer (and to the next
+    # version, which adds the space); a hashtag opening a line stays text.
+    reading = read(b"####1. Scope\n\nThe text.\n\n#ceasefire now\n", format="markdown")
+    assert reading.blocks[0] == Block("heading", "1. Scope", 4)
+    assert reading.blocks[-1] == Block("paragraph", "#ceasefire now")

@@ -37,9 +37,11 @@ def run(samples: Path, monkeypatch: pytest.MonkeyPatch):
     return go
 
 
-def search(samples: Path, query: str, doc: str | None = None) -> list[history.Hit]:
+def search(
+    samples: Path, query: str, doc: str | None = None, advanced: bool = False
+) -> list[history.Hit]:
     with Store(samples) as store:
-        return history.search(store, query, doc=doc, limit=200)
+        return history.search(store, query, doc=doc, limit=200, advanced=advanced)
 
 
 # --- search -------------------------------------------------------------------------------
@@ -59,11 +61,13 @@ def test_prefix_query_finds_every_version_that_mentions_it(samples: Path) -> Non
 def test_phrase_and_boolean_queries(samples: Path) -> None:
     phrase = search(samples, '"nuclear power plant"')
     assert phrase and all("[nuclear power plant]" in h.snippet for h in phrase)
-    both = search(samples, "elections AND possible")
+    both = search(samples, "elections AND possible", advanced=True)
     assert both and all("possible" in h.snippet.lower() for h in both)
-    either = {h.label for h in search(samples, "amnesty OR ceasefire", doc="peace-plan")}
+    either = {
+        h.label for h in search(samples, "amnesty OR ceasefire", doc="peace-plan", advanced=True)
+    }
     assert {"us-28", "framework-20"} <= either  # amnesty was dropped, ceasefire stayed
-    without = search(samples, "Zaporizhzhia NOT IAEA")
+    without = search(samples, "Zaporizhzhia NOT IAEA", advanced=True)
     assert without and not any("IAEA" in h.snippet for h in without)
     assert len(without) < len(search(samples, "Zaporizhzhia"))
 
@@ -84,9 +88,26 @@ def test_search_cli(run) -> None:
 
 @pytest.mark.parametrize("bad", ['"unbalanced', "AND AND", "NEAR(", "nosuchcolumn:word"])
 def test_bad_search_syntax_is_a_clear_error(run, bad: str) -> None:
-    out = run("search", bad)
+    out = run("search", bad, "--advanced")
     assert out.exit_code == 1
     assert out.stderr.startswith("error: bad search query") and "Traceback" not in out.stderr
+    # Without --advanced the same text is searched for as typed: never a syntax error.
+    assert run("search", bad).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("600,000", True), ("50%", True), ("$100 billion", True), ("U.S.", False),
+     ("non-aggression", True), ("Zapor*", True), ('"nuclear power plant"', True)],
+)  # fmt: skip
+def test_search_as_typed(run, samples: Path, query: str, found: bool) -> None:
+    out = run("search", query, "--json")
+    assert out.exit_code == 0, out.stderr
+    hits = json.loads(out.stdout)["hits"]
+    assert bool(hits) == found
+    # A figure is found as a figure: 600,000 matches the army cap, not any 600.
+    if query == "600,000":
+        assert all("600,000" in h["snippet"].replace("[", "").replace("]", "") for h in hits)
 
 
 def test_search_unknown_doc(run) -> None:

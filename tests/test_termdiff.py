@@ -260,3 +260,40 @@ def test_long_similar_pair_keeps_word_detail() -> None:
     ops = word_ops(old, new)
     assert_well_formed(ops, old, new)
     assert sum(1 for op, _ in ops if op == "+") == 3
+
+
+# --- the routes for heavily changed and huge pairs -----------------------------------------
+
+
+def _reworded(seed: int, n_words: int, share: float) -> tuple[str, str]:
+    import random
+
+    rng = random.Random(seed)
+    vocab = [f"w{k}" for k in range(300)] + ["the", "of", "shall", "600,000", "days."]
+    old = [rng.choice(vocab) for _ in range(n_words)]
+    new = list(old)
+    for k in rng.sample(range(n_words), int(n_words * share)):
+        new[k] = rng.choice(vocab) + "x"
+    return " ".join(old), " ".join(new)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_heavily_reworded_pairs_rebuild_both_texts(seed: int) -> None:
+    # 40% of the words replaced: past diff-match-patch's cheap range, the LCS route.
+    old, new = _reworded(seed, 40 + seed * 7, 0.4)
+    ops = word_ops(old, new)
+    assert_well_formed(ops, old, new)
+    assert any(op == "=" and s.strip() for op, s in ops)  # common words stay common
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_huge_pair_is_anchored_and_highlighted(seed: int) -> None:
+    # ~60,000 words with 10% replaced: too big for an LCS table, anchored on trigrams;
+    # most of the text stays equal, and each replaced word is inside a change.
+    old, new = _reworded(seed, 60_000, 0.1)
+    ops = word_ops(old, new)
+    assert_well_formed(ops, old, new)
+    kept = sum(len(s) for op, s in ops if op == "=")
+    assert kept > 0.6 * len(old)
+    inserted = " ".join(s for op, s in ops if op == "+")
+    assert inserted.count("x") >= 0.1 * 60_000 * 0.9

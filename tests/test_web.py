@@ -101,7 +101,8 @@ def test_home_lists_documents_with_search_box(client: FlaskClient) -> None:
     page = html(client.get("/"))
     for slug in ("peace-plan", "wire-report", "geneva-talks"):
         assert f'href="/d/{slug}"' in page
-    assert "4 versions" in page and "20 Nov 2025 – 24 Dec 2025" in page
+    assert "4 versions" in page
+    assert re.search(r">20 Nov 2025</time> – <time [^>]*>24 Dec 2025<", page)
     assert 'name="q"' in page
 
 
@@ -195,9 +196,39 @@ def test_diff_rewritten_pair_reads_as_before_and_after(client: FlaskClient) -> N
 
 
 def test_diff_server_side_view_and_filter(client: FlaskClient) -> None:
-    page = html(client.get(DIFF + "?view=inline&changes=1"))
+    # Changes first: "changes only" is the default, every row on ?changes=0.
+    page = html(client.get(DIFF + "?view=inline"))
     assert 'class="diff view-inline changes-only"' in page
-    assert 'class="diff view-side"' in html(client.get(DIFF))
+    assert 'class="diff view-side"' in html(client.get(DIFF + "?changes=0"))
+
+
+def test_diff_changes_first(client: FlaskClient) -> None:
+    page = html(client.get("/d/peace-plan/diff/eu-counter..framework-20"))
+    # Renumber-only rows are not changes: they fold into runs of unchanged provisions.
+    runs = re.findall(r'<div class="run" id="run-([^"]+)" data-count="(\d+)"', page)
+    assert runs, "no folded runs"
+    assert re.search(r'aria-expanded="false"[^>]*>\d+ unchanged provisions?', page)
+    n = int(re.search(r'data-changes="(\d+)"', page).group(1))
+    assert page.count('data-changed="1"') == n
+    assert re.search(rf'<span id="pos-n">–</span> of {n}<', page)
+    # Every provision row has a heading and a copy-link button.
+    assert page.count('<h2 class="row-h"') == page.count('<section class="row')
+    assert page.count('class="copy-link') == page.count('<section class="row')
+    # The figures summary lists the changed values, never whole clauses.
+    chips = re.findall(r'<li class="fig-chip">(.*?)</li>', page, re.S)
+    assert chips and all(len(re.sub(r"<[^>]+>", "", c)) < 160 for c in chips)
+    assert any("50:50" in c and "50/50" in c for c in chips)
+
+
+def test_moves_are_marked_at_both_ends(client: FlaskClient) -> None:
+    page = html(client.get(DIFF))
+    # Point 16 of us-28 moved to point 6: a badge at the new place, a marker at the old.
+    assert re.search(r'<a class="badge flag moved" href="#was-16">moved from 16</a>', page)
+    marker = re.search(r'<p class="moved-mark" id="was-16">.*?</p>', page, re.S).group(0)
+    assert 'href="#new-6"' in marker and "moved to 6" in marker
+    # The marker stands where 16 stood: after the row of old 15, before the row of old 17.
+    at = page.index('id="was-16"')
+    assert page.rfind("history of us-28 15<", 0, at) > page.rfind("history of us-28 17<", 0, at)
 
 
 def test_diff_json_twin_is_the_cli_contract(client: FlaskClient, sample_db: Path) -> None:
@@ -265,8 +296,8 @@ def test_provision_history_defaults_to_the_latest_and_has_blame(client: FlaskCli
 def test_provision_json_twin(client: FlaskClient) -> None:
     data = client.get("/d/peace-plan/p/4?at=framework-20&format=json").get_json()
     assert data == client.get("/api/d/peace-plan/p/4?at=framework-20").get_json()
-    assert [e["label"] for e in data["entries"]][0] == "us-28"
-    assert "600,000" in data["entries"][0]["provisions"][0]["text"]
+    assert [e["label"] for e in data["versions"]][0] == "us-28"
+    assert "600,000" in data["versions"][0]["provisions"][0]["text"]
     assert data["dropped_in"] is None
     assert "".join(r["text"] for r in data["blame"]["runs"]) == data["start"]["text"]
 
@@ -310,11 +341,24 @@ def test_search_within_one_document_and_empty_query(client: FlaskClient) -> None
 
 
 def test_bad_search_syntax_is_a_clear_400(client: FlaskClient) -> None:
-    response = client.get('/search?q="unterminated')
+    response = client.get('/search?q="unterminated&advanced=1')
     assert response.status_code == 400
     assert "bad search query" in html(response) and "Traceback" not in html(response)
     assert 'value="&#34;unterminated"' in html(response)  # the query is kept, escaped
-    assert client.get('/api/search?q="unterminated').status_code == 400
+    # The error is tied to the field it is about.
+    assert 'aria-invalid="true" aria-describedby="search-error"' in html(response)
+    assert 'id="search-error"' in html(response)
+    assert client.get('/api/search?q="unterminated&advanced=1').status_code == 400
+    # As typed (the default), it is searched for, not parsed.
+    assert client.get('/search?q="unterminated').status_code == 200
+
+
+@pytest.mark.parametrize("query", ["600,000", "50%", "$100 billion", "U.S.", "non-aggression"])
+def test_search_figures_and_punctuation_as_typed(client: FlaskClient, query: str) -> None:
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    data = client.get("/api/search", query_string={"q": query}).get_json()
+    assert data["error"] is None and (data["hits"] or query == "U.S.")
 
 
 def test_atom_feed(client: FlaskClient) -> None:
@@ -375,25 +419,34 @@ def test_add_identical_text_is_not_stored_twice(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "fields, status, words",
+    "fields, status, words, field",
     [
-        ({"label": "x1", "date": "03.04.2025", "text": "1. A.\n"}, 400, "ambiguous date"),
-        ({"label": "x1", "date": "", "text": "1. A.\n"}, 400, "no date"),
-        ({"label": "us-28", "date": "2026-01-01", "text": "1. A.\n"}, 409, "already has"),
-        ({"label": "bad label", "date": "2026-01-01", "text": "1. A.\n"}, 400, "bad label"),
-        ({"label": "x1", "date": "2026-01-01", "text": "   "}, 400, "paste the text"),
-        ({"label": "x1", "date": "2026-01-01", "text": "A.", "kind": "poem"}, 400, "unknown kind"),
-        ({"doc": NEW, "new_doc": "Bad Name", "date": "2026-01-01", "text": "A."}, 400, "bad docu"),
-        ({"doc": NEW, "new_doc": "", "date": "2026-01-01", "text": "A."}, 400, "give the new"),
+        ({"label": "x1", "date": "03.04.2025", "text": "1. A.\n"}, 400, "ambiguous date", "date"),
+        ({"label": "x1", "date": "", "text": "1. A.\n"}, 400, "no date", "date"),
+        ({"label": "us-28", "date": "2026-01-01", "text": "1. A.\n"}, 409, "already has", "label"),
+        ({"label": "bad label", "date": "2026-01-01", "text": "1. A.\n"}, 400, "bad label",
+         "label"),
+        ({"label": "x1", "date": "2026-01-01", "text": "   "}, 400, "paste the text", "text"),
+        ({"label": "x1", "date": "2026-01-01", "text": "A.", "kind": "poem"}, 400, "unknown kind",
+         "kind"),
+        ({"label": "x1", "date": "2026-01-01", "tz": "Mars/Base", "text": "1. A.\n"}, 400,
+         "unknown time zone", "tz"),
+        ({"doc": NEW, "new_doc": "Bad Name", "date": "2026-01-01", "text": "A."}, 400, "bad docu",
+         "new_doc"),
+        ({"doc": NEW, "new_doc": "", "date": "2026-01-01", "text": "A."}, 400, "give the new",
+         "new_doc"),
     ],
 )  # fmt: skip
 def test_add_errors_rerender_the_form_with_input_kept(
-    client: FlaskClient, fields: dict, status: int, words: str
+    client: FlaskClient, fields: dict, status: int, words: str, field: str
 ) -> None:
     response = add(client, **fields)
     assert response.status_code == status
     page = html(response)
     assert "The version was not added." in page and words in page
+    # The message is tied to the field it is about, and only to that one.
+    assert re.search(rf'id="{field}" aria-invalid="true" aria-describedby="form-error"', page)
+    assert page.count('aria-invalid="true"') == 1
     if fields.get("label"):
         assert f'value="{fields["label"]}"' in page
     if fields.get("date"):
@@ -544,3 +597,25 @@ def test_time_axis_keeps_labels_apart() -> None:
         for left, right in zip(marks, marks[1:], strict=False):
             assert right.x - left.x > 3.6 * (len(left.label) + len(right.label))
     assert ax.ticks and all(0 < t.x < 1000 for t in ax.ticks)
+
+
+def test_time_axis_groups_hundreds_of_versions() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from web.present import axis
+
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    for days, unit in ((10, "day"), (60, "wk "), (400, " 2025 (")):
+        points = [
+            ((t0 + timedelta(days=days * i / 500)).isoformat(), f"v{i}", i % 5, "", "/", i == 0)
+            for i in range(500)
+        ]
+        ax = axis(points)
+        assert 1 < len(ax.marks) <= 24, days
+        assert ax.height < 200  # a few label rows, not hundreds
+        assert sum(int(m.label.rsplit("(", 1)[1].rstrip(")")) for m in ax.marks) == 500
+        assert ax.marks[0].href == "#v-v0" and ax.marks[0].first
+        if unit != "day":
+            assert any(unit in m.label for m in ax.marks), [m.label for m in ax.marks]
+    # A handful of versions keep one mark each.
+    assert [m.label for m in axis(points[:5]).marks] == ["v0", "v1", "v2", "v3", "v4"]

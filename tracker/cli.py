@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,10 @@ import click
 
 from .errors import TrackerError
 from .provisions import VERSION_KINDS
-from .sources import DEFAULT_MAX_BYTES, read_bytes, read_path
+from .sources import DEFAULT_MAX_BYTES, read_document, read_path
 
 if TYPE_CHECKING:
-    from .store import Store, Version
+    from .store import Store
 
 DEFAULT_DB = "tracker.db"
 
@@ -93,13 +94,6 @@ def format_option(*choices: str) -> Any:
     return decorate
 
 
-def _without_text(v: Version) -> dict[str, Any]:
-    """A version's metadata (listings leave the full text to ``show``)."""
-    row = asdict(v)
-    del row["text"]
-    return row
-
-
 def want_json(fmt: str, as_json: bool) -> bool:
     return as_json or fmt == "json"
 
@@ -130,6 +124,20 @@ def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
 
 # --- add / import ---------------------------------------------------------------------
 
+INPUT_FORMATS = ("auto", "text", "markdown", "html", "docx", "pdf")
+
+
+def stdin_format(data: bytes, fmt: str) -> str:
+    """The format of stdin: as given, or for ``auto`` what its first bytes prove (PDF,
+    DOCX, HTML), else plain text. Text is never guessed to be Markdown on stdin: with no
+    file name to go by, a pasted draft stays read exactly as it always was."""
+    if fmt != "auto":
+        return fmt
+    from .readers import sniff
+
+    found = sniff(data)
+    return found if found in ("pdf", "docx", "html") else "text"
+
 
 @cli.command()
 @click.argument("doc")
@@ -145,6 +153,23 @@ def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
 @click.option("--source", "url", help="Where the text came from (URL or reference).")
 @click.option("--notes", help="Free-text notes stored with the version.")
 @click.option("--tz", default="UTC", show_default=True, help="Zone for a time given without one.")
+@click.option(
+    "--format",
+    "in_format",
+    # Checked by the library, not by click.Choice: a bad value is then the same one-line
+    # `error:` as any other unreadable input.
+    metavar="[" + "|".join(INPUT_FORMATS) + "]",
+    default="auto",
+    show_default=True,
+    help="How to read FILE. auto: by its extension, else by its content; for stdin, PDF, "
+    "DOCX and HTML are recognised by their first bytes and anything else is plain text "
+    "(give --format markdown for Markdown).",
+)
+@click.option(
+    "--tracked-changes",
+    type=click.Choice(["accept", "original"]),
+    help="DOCX: read tracked changes as accepted (the reader's default) or the original.",
+)
 @pass_ctx
 def add(
     c: Context,
@@ -157,15 +182,22 @@ def add(
     url: str | None,
     notes: str | None,
     tz: str,
+    in_format: str,
+    tracked_changes: str | None,
 ) -> None:
-    """Store FILE (or - for stdin) as a new version of DOC."""
+    """Store FILE (or - for stdin) as a new version of DOC. The original bytes are kept
+    with it (`tracker show DOC LABEL --source`)."""
     from . import ingest
 
+    options = {"tracked": tracked_changes} if tracked_changes else {}
     if file == "-":
         data = sys.stdin.buffer.read(c.max_bytes + 1)
-        source = read_bytes(data, "<stdin>", c.max_bytes)
+        source = read_document(
+            data, "<stdin>", format=stdin_format(data, in_format), max_bytes=c.max_bytes,
+            **options,
+        )  # fmt: skip
     else:
-        source = read_path(file, c.max_bytes)
+        source = read_path(file, c.max_bytes, format=in_format, **options)
     result = ingest.add_version(
         c.store, doc, source, at=at, label=label, title=title, kind=kind, url=url,
         notes=notes, tz=tz,
@@ -191,6 +223,64 @@ def import_(c: Context, directory: str) -> None:
     click.echo(f"imported {len(result.added)} versions, {len(result.skipped)} already stored")
 
 
+@cli.command()
+@click.argument("doc", required=False)
+@click.option("--all", "every", is_flag=True, help="Every document.")
+@click.option("--force", is_flag=True, help="Read again even when the reader is unchanged.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@format_option("text", "json")
+@pass_ctx
+def reparse(
+    c: Context, doc: str | None, every: bool, force: bool, dry_run: bool, fmt: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Read DOC's stored original files again with this build's readers and rebuild its
+    provisions and links (after a reader improved). Versions whose provisions were built
+    by the current reader for their format are skipped unless --force. One transaction
+    per document; stored versions and their original files are never changed."""
+    from .reparse import reparse as reparse_doc
+    from .reparse import reparse_all
+
+    if every == bool(doc):
+        raise click.UsageError("give DOC or --all")
+    results = (
+        reparse_all(c.store, force=force, dry_run=dry_run)
+        if every
+        else iter([reparse_doc(c.store, doc or "", force=force, dry_run=dry_run)])
+    )
+    if want_json(fmt, as_json):
+        emit_json({"dry_run": dry_run, "force": force,
+                   "documents": [reparse_json(r) for r in results]})  # fmt: skip
+        return
+    for r in results:
+        click.echo(reparse_line(r))
+
+
+def reparse_json(r: Any) -> dict[str, Any]:
+    return {
+        "doc": r.doc,
+        "versions": r.versions,
+        "reread": len(r.reread),
+        "provisions_changed": r.provisions_changed,
+        "links_changed": r.links_changed,
+        "changes": [asdict(v) for v in r.reread],
+    }
+
+
+def reparse_line(r: Any) -> str:
+    would = "would be " if r.dry_run else ""
+    readers = sorted({v.reader_after for v in r.reread})
+    by = f" by {', '.join(readers)}" if readers else ""
+    if not r.links_changed:
+        links = "links unchanged"
+    else:
+        links = "links would change" if r.dry_run else "links changed"
+    return (
+        f"{r.doc}: {len(r.reread)} of {r.versions} versions {would}read again{by}, "
+        f"{r.provisions_changed} provisions {would}changed, {links}"
+    )
+
+
 # --- list / show ----------------------------------------------------------------------
 
 
@@ -207,7 +297,9 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     if doc is None:
         docs = store.documents()
         if want_json(fmt, as_json):
-            emit_json({"documents": [asdict(d) for d in docs]})
+            from .serialize import documents_json
+
+            emit_json(documents_json(docs))
             return
         if not docs:
             click.echo("no documents yet: add one with 'tracker add DOC FILE'")
@@ -223,14 +315,9 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     # What changed from the previous version: read from the stored steps, not recomputed.
     steps = {s.label: s for s in history.timeline(store, doc)}
     if want_json(fmt, as_json):
-        rows = []
-        for v in versions:
-            step = steps[v.label]
-            rows.append(
-                {**_without_text(v), "previous": step.previous, "changes": step.summary,
-                 "headline": step.headline}
-            )  # fmt: skip
-        emit_json({"doc": doc, "versions": rows})
+        from .serialize import versions_json
+
+        emit_json(versions_json(doc, versions, steps.values()))
         return
     for v in versions:
         step = steps[v.label]
@@ -245,31 +332,50 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
 @click.argument("doc")
 @click.argument("label")
 @click.option("--provisions", "show_provisions", is_flag=True, help="List the provisions.")
+@click.option(
+    "--source",
+    "original",
+    is_flag=True,
+    help="Write the original bytes the version was read from (a PDF, DOCX...) to stdout.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="With --source: write to this file instead of stdout.",
+)
 @click.option("--tz", help="Show times in this zone (default UTC).")
 @format_option("text", "json")
 @pass_ctx
 def show(
-    c: Context, doc: str, label: str, show_provisions: bool, tz: str | None, fmt: str,
-    as_json: bool,
+    c: Context, doc: str, label: str, show_provisions: bool, original: bool, output: str | None,
+    tz: str | None, fmt: str, as_json: bool,
 ) -> None:  # fmt: skip
-    """Show version LABEL of DOC: its metadata and full text (or its provisions)."""
+    """Show version LABEL of DOC: its metadata and full text (or its provisions, or with
+    --source the original file)."""
     from . import dates
 
     store = c.store
-    v = store.version(doc, label, with_text=True)
+    if output and not original:
+        raise click.UsageError("-o/--output goes with --source")
+    v = store.version(doc, label, with_text=not original)
+    if original:
+        data = store.source(v.id).data
+        if output:
+            with open(output, "wb") as f:
+                f.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return
     provisions = store.provisions(v.id)
     if want_json(fmt, as_json):
-        emit_json(
-            {
-                "doc": doc,
-                **asdict(v),
-                "provisions": [
-                    {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-                     "text": p.text}
-                    for p in provisions
-                ],
-            }
-        )  # fmt: skip
+        from .serialize import version_json
+
+        info = store.source_info(v.id)
+        reader = store.provisions_reader(v.id) or info["reader"]
+        emit_json(version_json(doc, v, provisions, info["format"], reader))
         return
     click.echo(f"document: {doc}\nlabel:    {v.label}\nat:       {dates.show(v.at, tz)}")
     click.echo(f"as given: {v.at_text}\nkind:     {v.kind}\nsha256:   {v.sha256}")
@@ -302,10 +408,11 @@ def show(
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--changes-only", is_flag=True, help="Hide unchanged provisions.")
 @click.option("--kind", type=click.Choice(["plan", "reporting"]), help="With --files: force kind.")
+@click.option("--pretty", is_flag=True, help="Indented JSON (default: compact, one line).")
 @pass_ctx
 def diff(
     c: Context, args: tuple[str, ...], files: bool, fmt: str, as_json: bool, changes_only: bool,
-    kind: str | None,
+    kind: str | None, pretty: bool,
 ) -> None:  # fmt: skip
     """Provision-level diff of two versions of DOC (labels, or DOC:LABEL for another
     document), or of two files with --files."""
@@ -320,33 +427,83 @@ def diff(
             raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
         cmp = compare.compare(c.store, *args)
     fmt = "json" if as_json else fmt
-    if fmt == "json":
+    # JSON and text are written as they are produced, piece by piece, never as one string.
+    if fmt == "json" and pretty:
         emit_json(render.diff_json(cmp))
+    elif fmt == "json":
+        stream(render.iter_diff_json(cmp))
     elif fmt == "markdown":
         click.echo(render.diff_markdown(cmp, changes_only=changes_only))
     elif fmt == "html":
         click.echo(render.diff_html(cmp, changes_only=changes_only))
     else:
-        click.echo(render.diff_text(cmp, changes_only=changes_only))
+        stream(line + "\n" for line in render.iter_diff_text(cmp, changes_only=changes_only))
+
+
+def stream(pieces: Iterable[str]) -> None:
+    """Write text pieces to stdout as they come, in batches of ~64 kB (click.echo strips
+    colour codes when stdout is not a terminal)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    click.echo("".join(batch), nl=False)
 
 
 # --- serve ---------------------------------------------------------------------------
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--read-only", is_flag=True, help="Serve for reading only: no adding versions.")
+@click.option(
+    "--token",
+    envvar="TRACKER_TOKEN",
+    help="Adding versions needs this token (form sign-in, or Authorization: Bearer).",
+)
 @pass_ctx
-def serve(c: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web UI with waitress (a production WSGI server)."""
+def serve(
+    c: Context, host: str, port: int, threads: int, read_only: bool, token: str | None
+) -> None:
+    """Serve the web UI with waitress (a production WSGI server). On an address other
+    than loopback it needs --read-only or --token: anyone who can reach it could add
+    versions otherwise."""
+    from .errors import InputError
+
+    if not _loopback(host) and not read_only and not token:
+        raise InputError(
+            f"refusing to serve on {host}: anyone who can reach it could add versions; "
+            "give --read-only, or --token (or TRACKER_TOKEN) to let only a token holder add"
+        )
+    if token is not None and len(token) < 16:
+        raise InputError("the token is too short: use at least 16 characters")
     import waitress
 
     from web import create_app
 
     _ = c.store  # create or migrate the database before the first request
-    app = create_app({"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes})
-    click.echo(f"serving {c.db_path} on http://{host}:{port}/  (Ctrl-C to stop)")
+    app = create_app(
+        {"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes, "READ_ONLY": read_only, "TOKEN": token}
+    )
+    mode = "read-only" if read_only else ("adding needs the token" if token else "open")
+    click.echo(f"serving {c.db_path} on http://{host}:{port}/ ({mode}; Ctrl-C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="tracker")
 
 

@@ -131,32 +131,6 @@ def history_text(lin: Lineage) -> str:
     return "\n".join(out)
 
 
-def _ref_json(r: Any) -> dict[str, Any]:
-    return {"path": r.path, "number": r.number, "text": r.text}
-
-
-def history_json(lin: Lineage) -> dict[str, Any]:
-    from .history import change_json
-
-    return {
-        "doc": lin.doc,
-        "provision": lin.ref,
-        "at": lin.at_label,
-        "added_in": lin.added_in,
-        "dropped_in": lin.dropped_in,
-        "versions": [
-            {
-                "label": e.label,
-                "at": e.at,
-                "present": e.present,
-                "provisions": [_ref_json(p) for p in e.provisions],
-                "changes": [change_json(c) for c in e.changes],
-            }
-            for e in lin.entries
-        ],
-    }
-
-
 @cli.command()
 @provision_arguments
 @pass_ctx
@@ -170,6 +144,8 @@ def history(
 
     lin = lineage(c.store, doc, number, at_label)
     if want_json(fmt, as_json):
+        from .serialize import history_json
+
         emit_json(history_json(lin))
     else:
         click.echo(history_text(lin))
@@ -204,30 +180,14 @@ def blame(c: Context, doc: str, number: str, at_label: str | None, fmt: str, as_
 
     b = blame_of(c.store, doc, number, at_label)
     if want_json(fmt, as_json):
-        emit_json(
-            {
-                "doc": b.doc,
-                "provision": b.start.label,
-                "at": b.at_label,
-                "versions": list(b.versions),
-                "runs": [{"text": r.text, "label": r.label, "at": r.at} for r in b.runs],
-            }
-        )
+        from .serialize import blame_json
+
+        emit_json(blame_json(b))
     else:
         click.echo(blame_text(b))
 
 
 # --- figures ------------------------------------------------------------------------------
-
-FIGURE_FIELDS = [
-    "provision", "old_provision", "from", "to", "from_at", "to_at", "type", "old", "new",
-    "kind", "track", "old_term", "new_term",
-]  # fmt: skip
-
-
-def _figure_row(f: Figure) -> list[Any]:
-    return [f.provision, f.old_provision, f.from_label, f.to_label, f.from_at, f.to_at,
-            f.type, f.old, f.new, f.kind, f.track, f.old_term, f.new_term]  # fmt: skip
 
 
 def _where(f: Figure) -> str:
@@ -270,11 +230,12 @@ def figures(c: Context, doc: str, fmt: str, as_json: bool, as_csv: bool) -> None
 
     figs = figures_of(c.store, doc)
     fmt = _pick_format(fmt, as_json, as_csv)
+    from .serialize import FIGURE_FIELDS, figure_row, figures_json
+
     if fmt == "json":
-        rows = [dict(zip(FIGURE_FIELDS, _figure_row(f), strict=True)) for f in figs]
-        emit_json({"doc": doc, "figures": rows})
+        emit_json(figures_json(doc, figs))
     elif fmt == "csv":
-        _csv_out(FIGURE_FIELDS, [_figure_row(f) for f in figs])
+        _csv_out(list(FIGURE_FIELDS), [figure_row(f) for f in figs])
     else:
         click.echo(figures_text(doc, figs))
 
@@ -309,27 +270,28 @@ def search_text(hits: list[Hit], limit: int) -> str:
 @click.argument("query")
 @click.option("--doc", help="Only this document.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--advanced",
+    is_flag=True,
+    help="Read QUERY as FTS5 syntax (AND / OR / NOT, NEAR(a b, 5), column filters).",
+)
 @format_option("text", "json")
 @pass_ctx
-def search(c: Context, query: str, doc: str | None, limit: int, fmt: str, as_json: bool) -> None:
-    """Full-text search over every provision of every version (FTS5 syntax: words,
-    "exact phrases", prefix*, AND / OR / NOT, NEAR(a b, 5)). Best matches first."""
+def search(
+    c: Context, query: str, doc: str | None, limit: int, advanced: bool, fmt: str, as_json: bool
+) -> None:
+    """Full-text search over every provision of every version. QUERY is searched as typed:
+    words, "exact phrases", prefix*, and figures such as 600,000, 50% or $100 billion.
+    With --advanced it is FTS5 syntax. Best matches first."""
     from .history import search as search_for
 
     as_json = want_json(fmt, as_json)
-    hits = search_for(c.store, query, doc, limit, ("[", "]") if as_json else _marks())
+    marks = ("[", "]") if as_json else _marks()
+    hits = search_for(c.store, query, doc, limit, marks, advanced=advanced)
     if as_json:
-        emit_json(
-            {
-                "query": query,
-                "doc": doc,
-                "hits": [
-                    {"doc": h.doc, "label": h.label, "at": h.at, "provision": h.provision,
-                     "path": h.path, "number": h.number, "snippet": h.snippet}
-                    for h in hits
-                ],
-            }
-        )  # fmt: skip
+        from .serialize import search_json
+
+        emit_json(search_json(query, doc, hits))
     else:
         click.echo(search_text(hits, limit))
 
@@ -510,13 +472,37 @@ def import_export(c: Context, file: Any, slug: str | None, recompute: bool) -> N
 
 
 @cli.command()
-@click.argument("doc")
+@click.argument("doc", required=False)
+@click.option("--all", "every", is_flag=True, help="Every document.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes diffing in parallel (default: the number of cores).",
+)
 @pass_ctx
-def relink(c: Context, doc: str) -> None:
+def relink(c: Context, doc: str | None, every: bool, jobs: int | None) -> None:
     """Rebuild DOC's stored links between consecutive versions (e.g. after the diff engine
-    improved). Runs in one transaction."""
-    from .history import ENGINE
-    from .history import relink as relink_doc
+    improved), or every document's with --all. The pairs are diffed on all cores; the
+    links are written in one transaction."""
+    import time
 
-    n = relink_doc(c.store, doc)
-    click.echo(f"{doc}: {n} steps linked ({ENGINE})")
+    from .history import ENGINE, relink_many
+    from .parallel import default_jobs
+
+    if every == bool(doc):
+        raise click.UsageError("give a DOC or --all (not both)")
+    docs = [d.slug for d in c.store.documents()] if every else [c.store.document(doc).slug]
+    jobs = jobs or default_jobs()
+    started = time.perf_counter()
+    counts = relink_many(c.store, docs, jobs, progress=True)
+    seconds = time.perf_counter() - started
+    for name, n in counts.items():
+        click.echo(f"{name}: {n} steps linked ({ENGINE})")
+    if every:
+        total = sum(counts.values())
+        rate = total / seconds if seconds else 0.0
+        click.echo(
+            f"{len(counts)} documents, {total} steps in {seconds:.1f} s "
+            f"({rate:.1f} steps/s, {jobs} jobs)",
+            err=True,
+        )

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diff import Diff, diff_provisions
-from .provisions import detect_kind, split
-from .sources import DEFAULT_MAX_BYTES, read_path
+from .diff import ENGINE, Diff, diff_provisions, pack, unpack
+from .sources import DEFAULT_MAX_BYTES, kind_of, provisions_of, read_path
 
 if TYPE_CHECKING:
     from .store import Store
@@ -60,10 +59,24 @@ def compare(
     new_doc, new_label = parse_ref(to_label, to_doc or doc)
     old = store.version(old_doc, old_label)
     new = store.version(new_doc, new_label)
-    diff = diff_provisions(store.provisions(old.id), store.provisions(new.id))
     return Comparison(
-        Side(old_doc, old.label, old.at, old.kind), Side(new_doc, new.label, new.at, new.kind), diff
+        Side(old_doc, old.label, old.at, old.kind),
+        Side(new_doc, new.label, new.at, new.kind),
+        stored_diff(store, old.id, new.id),
     )
+
+
+def stored_diff(store: Store, old_id: int, new_id: int) -> Diff:
+    """The diff of two stored versions: from the cache when this engine stored it (every
+    consecutive pair is stored when linked), else computed and then cached if the
+    database takes the write at once (never failing the read)."""
+    old, new = store.provisions(old_id), store.provisions(new_id)
+    data = store.cached_diff(old_id, new_id, ENGINE)
+    diff = unpack(data, old, new) if data is not None else None
+    if diff is None:
+        diff = diff_provisions(old, new)
+        store.try_put_diff(old_id, new_id, ENGINE, pack(diff))
+    return diff
 
 
 def compare_files(
@@ -72,12 +85,13 @@ def compare_files(
     kind: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Comparison:
-    """Compare two files without storing them (front matter is read and set aside)."""
+    """Compare two files without storing them, each read by its format (extension, else
+    content), as ``tracker add`` reads it; front matter is read and set aside."""
     sides = []
     provisions = []
     for path in (old_path, new_path):
         source = read_path(path, max_bytes)
-        k = kind or source.meta.get("kind") or detect_kind(source.text)
+        k = kind or source.meta.get("kind") or kind_of(source)
         sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
-        provisions.append(split(source.text, "plan" if k == "plan" else "reporting"))
+        provisions.append(provisions_of(source, k))
     return Comparison(sides[0], sides[1], diff_provisions(provisions[0], provisions[1]))

@@ -12,6 +12,8 @@ dataclass. Errors are :mod:`tracker.errors` exceptions carrying the bad value.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import sqlite3
 import time
@@ -25,12 +27,12 @@ from . import diff as diff_engine
 from .diff import Change, Diff, diff_provisions
 from .errors import Conflict, InputError, NotFound, QueryError, TrackerError
 from .provisions import Provision, label_of, normalise
-from .store import Store, Version
+from .store import Original, Store, Version
 from .termdiff import FIGURE_TYPES, Term, gist, tokens, word_ops
 from .termdiff import figures as figures_in
 
 # Which engine built a step's links; `tracker relink` rebuilds them after it changes.
-ENGINE = f"tracker.diff/{getattr(diff_engine, 'ENGINE_VERSION', '1')}"
+ENGINE = diff_engine.ENGINE
 
 
 # --- linking ------------------------------------------------------------------------------
@@ -71,6 +73,12 @@ def _link_rows(
 def _link_pair(store: Store, old: Version, new: Version) -> Diff:
     """Diff two consecutive versions and store the step and its links."""
     d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    _store_step(store, old, new, d)
+    return d
+
+
+def _store_step(store: Store, old: Version, new: Version, d: Diff) -> None:
+    """Write the step and links of ``d`` between two consecutive versions, and cache it."""
     old_ids, new_ids = store.provision_ids(old.id), store.provision_ids(new.id)
     links: list[dict] = []
     for n, ch in enumerate(d.changes):
@@ -84,17 +92,62 @@ def _link_pair(store: Store, old: Version, new: Version) -> Diff:
         "engine": ENGINE,
     }
     store.insert_step(step, links)
-    return d
+    # The step's diff is what `tracker diff DOC OLD NEW` and the web diff page show for
+    # these two versions: cached now, on the write path, so reads never compute it.
+    store.put_diff(old.id, new.id, ENGINE, diff_engine.pack(d))
 
 
-def relink(store: Store, doc: str) -> int:
+def relink(store: Store, doc: str, jobs: int | None = 1) -> int:
     """Rebuild all steps and links of ``doc`` (one transaction). Returns the step count."""
-    versions = store.versions(doc)
+    return relink_many(store, [doc], jobs)[doc]
+
+
+def _packed_diff(task: tuple[str, int, int]) -> bytes:
+    """Worker side of :func:`relink_many`: one pair's diff, packed (compact to send)."""
+    path, old_id, new_id = task
+    with Store(path, readonly=True) as store:
+        d = diff_provisions(store.provisions(old_id), store.provisions(new_id))
+    return diff_engine.pack(d)
+
+
+def relink_many(
+    store: Store, docs: list[str], jobs: int | None = None, progress: bool = False
+) -> dict[str, int]:
+    """Rebuild the steps and links of several documents: the pairs are diffed on ``jobs``
+    processes (default: every core; 1 in this process), then everything is written here
+    in one transaction. Returns each document's step count. The result does not depend
+    on ``jobs``. Meant for anything that re-diffs in bulk (relink, reparse, imports)."""
+    from .parallel import map_pairs
+
+    plan = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
+    pairs = [(old, new) for _, steps in plan for old, new in steps]
+    computed: list[Diff] | None = None
+    # Workers read the database file on their own connections, so they cannot see what
+    # an open transaction of ours has not committed: inside one, the work stays here.
+    if jobs != 1 and len(pairs) > 1 and not store.db.conn.in_transaction:
+        tasks = [(store.path, o.id, n.id) for o, n in pairs]
+        packed = map_pairs(_packed_diff, tasks, jobs, "relink" if progress else None)
+        computed = [
+            _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
+        ]
     with store.transaction():
-        store.delete_lineage(doc)
-        for old, new in pairwise(versions):
-            _link_pair(store, old, new)
-    return max(len(versions) - 1, 0)
+        for doc, _ in plan:
+            store.delete_lineage(doc)
+            store.drop_diff_cache(doc)
+        for k, (old, new) in enumerate(pairs):
+            if computed is not None:
+                d = computed[k]
+            else:
+                d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+            _store_step(store, old, new, d)
+    return {doc: len(steps) for doc, steps in plan}
+
+
+def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:
+    d = diff_engine.unpack(data, store.provisions(old.id), store.provisions(new.id))
+    if d is None:  # cannot happen unless a version changed under us: compute it here
+        d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    return d
 
 
 def link_version(store: Store, version: Version) -> None:
@@ -179,6 +232,7 @@ class Ref:
     path: str
     number: str
     text: str
+    heading: str = ""
 
     @property
     def label(self) -> str:
@@ -301,7 +355,7 @@ def _change(rows: list[dict], refs: dict[int, Ref]) -> LinkedChange:
 def _refs(store: Store, ids: Iterable[int]) -> dict[int, Ref]:
     rows = store.provision_rows(ids)
     ordered = sorted(rows.values(), key=lambda r: (r["version"], r["ordinal"]))
-    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"]) for r in ordered}
+    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"], r["heading"]) for r in ordered}
 
 
 def _collect(
@@ -505,7 +559,7 @@ def figures(store: Store, doc: str) -> list[Figure]:
     ids |= {ends.get(i, i) for i in ids if i is not None}
     ids.discard(None)
     prow = store.provision_rows(ids)
-    refs = {i: Ref(i, r["path"], r["number"], r["text"]) for i, r in prow.items()}
+    refs = {i: Ref(i, r["path"], r["number"], r["text"], r["heading"]) for i, r in prow.items()}
     out = []
     for change in wanted:
         terms = _typed_terms(change, refs)
@@ -567,18 +621,25 @@ def search(
     doc: str | None = None,
     limit: int = 50,
     mark: tuple[str, str] = ("[", "]"),
+    advanced: bool = False,
 ) -> list[Hit]:
     """FTS5 full-text search over every provision of every version, best match (bm25)
-    first among the newest :data:`SEARCH_CANDIDATES` matches. ``query`` is FTS5 syntax:
-    words, "phrases", prefix*, AND/OR/NOT, NEAR(...). Matches are wrapped in ``mark``."""
+    first among the newest :data:`SEARCH_CANDIDATES` matches. ``query`` is taken as typed
+    (words, "phrases", prefix*; figures and punctuation are searched for as they are);
+    with ``advanced`` it is FTS5 syntax: AND/OR/NOT, NEAR(...), column filters. Matches
+    are wrapped in ``mark``."""
     if not query.strip():
         raise QueryError("empty search query")
     if doc is not None:
         store.document(doc)
+    match = query if advanced else store.plain_match(query)
+    if not match.strip():
+        raise QueryError(f"nothing to search for in {query!r}")
     try:
-        rows = store.search(query, doc, limit, mark, max(SEARCH_CANDIDATES, limit))
+        rows = store.search(match, doc, limit, mark, max(SEARCH_CANDIDATES, limit))
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"bad search query {query!r}: {exc}") from None
+        hint = "" if advanced else " (without advanced mode, the query is searched as typed)"
+        raise QueryError(f"bad search query {query!r}: {exc}{hint}") from None
     return [
         Hit(r["document"], r["label"], r["at"], r["path"], r["number"], r["snippet"]) for r in rows
     ]
@@ -734,7 +795,7 @@ EXPORT_VERSION = 1
 
 def _provision_json(p: Provision) -> dict[str, Any]:
     return {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-            "text": p.text}  # fmt: skip
+            "text": p.text, "heading": p.heading}  # fmt: skip
 
 
 def _version_json(store: Store, v: Version) -> dict[str, Any]:
@@ -750,7 +811,33 @@ def _version_json(store: Store, v: Version) -> dict[str, Any]:
         "sha256": v.sha256,
         "text": full.text,
         "provisions": [_provision_json(p) for p in store.provisions(v.id)],
+        "original": _original_json(store, v),
     }
+
+
+def _original_json(store: Store, v: Version) -> dict[str, Any]:
+    """The version's original file, base64 (a third bigger than the file): an export
+    carries everything a reparse needs in the database it is imported into."""
+    o = store.source(v.id)
+    return {"format": o.format, "reader": o.reader, "media_type": o.media_type,
+            "name": o.name, "options": json.loads(o.options), "size": o.size,
+            "sha256": o.sha256, "base64": base64.b64encode(o.data).decode("ascii")}  # fmt: skip
+
+
+def _original_of(label: str, data: dict[str, Any] | None) -> Original | None:
+    """An export's ``original`` back as an :class:`Original` (None for an export made
+    before originals were kept: the version's text is then stored as its source)."""
+    if data is None:
+        return None
+    try:
+        raw = base64.b64decode(data["base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError(f"version {label!r}: original is not valid base64") from None
+    original = Original(raw, data["format"], data["reader"], data["media_type"], data["name"],
+                        json.dumps(data["options"], sort_keys=True))  # fmt: skip
+    if original.sha256 != data["sha256"]:
+        raise InputError(f"version {label!r}: original file does not match its sha256")
+    return original
 
 
 def _steps_json(store: Store, doc: str, versions: list[Version]) -> list[dict[str, Any]]:
@@ -776,8 +863,8 @@ def _steps_json(store: Store, doc: str, versions: list[Version]) -> list[dict[st
 def change_json(c: LinkedChange) -> dict[str, Any]:
     return {
         "kind": c.kind,
-        "old": [{"path": p.path, "number": p.number} for p in c.old],
-        "new": [{"path": p.path, "number": p.number} for p in c.new],
+        "old": [{"path": p.path, "number": p.number, "heading": p.heading} for p in c.old],
+        "new": [{"path": p.path, "number": p.number, "heading": p.heading} for p in c.new],
         "renumbered": c.renumbered,
         "moved": c.moved,
         "similarity": c.similarity,
@@ -786,9 +873,9 @@ def change_json(c: LinkedChange) -> dict[str, Any]:
 
 
 def export(store: Store, doc: str) -> dict[str, Any]:
-    """The whole timeline of ``doc``: every version verbatim with its provisions, and every
-    step with its changes (provisions named by path). :func:`import_export` rebuilds the
-    same history from it, in this or another database."""
+    """The whole timeline of ``doc``: every version verbatim with its provisions and its
+    original file, and every step with its changes (provisions named by path).
+    :func:`import_export` rebuilds the same history from it, in this or another database."""
     d = store.document(doc)
     versions = store.versions(doc)
     ensure_links(store, doc, versions)
@@ -820,13 +907,14 @@ def _insert_versions(store: Store, slug: str, versions: list[dict]) -> dict[str,
             raise InputError(f"version {v['label']!r}: text does not match its sha256")
         provisions = [
             Provision(i, p["number"], p["path"], p["marker"], p["depth"], p["text"],
-                      normalise(p["text"]))
+                      normalise(p["text"]), p.get("heading", ""))
             for i, p in enumerate(v["provisions"])
         ]  # fmt: skip
         row = {k: v[k] for k in ("label", "at", "at_text", "kind", "source", "notes")}
         row |= {"document": slug, "sha256": v["sha256"], "text": v["text"]}
         row["added_at"] = v["added_at"]
-        out[v["label"]] = store.insert_version(row, provisions)
+        original = _original_of(v["label"], v.get("original"))
+        out[v["label"]] = store.insert_version(row, provisions, original)
     return out
 
 

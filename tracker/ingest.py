@@ -1,4 +1,5 @@
-"""Adding versions: a :class:`~tracker.sources.Source` plus options -> a stored version.
+"""Adding versions: a :class:`~tracker.sources.Source` plus options -> a stored version,
+with its source bytes; and reading stored sources again (:func:`reparse`).
 
 All checks run before the write transaction opens; the write itself is one transaction,
 so a failure at any point leaves the database as it was.
@@ -7,6 +8,7 @@ so a failure at any point leaves the database as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,9 +17,9 @@ from pathlib import Path
 from . import dates
 from .errors import Conflict, InputError, TrackerError
 from .history import link_version
-from .provisions import VERSION_KINDS, detect_kind, split
-from .sources import DEFAULT_MAX_BYTES, Source, read_path
-from .store import Store, Version
+from .provisions import VERSION_KINDS
+from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
+from .store import Original, Store, Version
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # Labels appear in URLs (``/d/doc/diff/a..b``) and in ``DOC:LABEL``: no spaces, ``:``,
@@ -64,6 +66,24 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def original_of(source: Source) -> Original:
+    """What is stored as a version's source: the bytes read, or for a Source made from
+    text alone, that text as UTF-8 (format ``text``, reader ``text/0``)."""
+    if not source.data:
+        return Original(source.text.encode("utf-8"))
+    name = Path(source.name).name
+    return Original(
+        data=source.data,
+        format=source.format,
+        reader=source.reader,
+        media_type=source.media_type,
+        # The file's own name (for downloads), never the directory it was read from; not
+        # a stand-in such as "<stdin>" or "pasted text" (no extension).
+        name=name if Path(name).suffix and not name.startswith("<") else "",
+        options=json.dumps(source.options, sort_keys=True),
+    )
+
+
 def add_version(
     store: Store,
     doc: str,
@@ -94,10 +114,10 @@ def add_version(
     if not when_text:
         raise InputError(f"{source.name}: no date: give --at WHEN (or 'date:' in front matter)")
     when = dates.parse_when(when_text, tz)
-    kind = (kind or meta.get("kind") or detect_kind(source.text)).lower()
+    kind = (kind or meta.get("kind") or kind_of(source)).lower()
     if kind not in VERSION_KINDS:
         raise InputError(f"unknown kind {kind!r} (one of: {', '.join(VERSION_KINDS)})")
-    provisions = split(source.text, "plan" if kind == "plan" else "reporting")
+    provisions = provisions_of(source, kind)
     if not provisions:
         raise InputError(f"{source.name}: no text to store")
     digest = sha256(source.text)
@@ -132,7 +152,7 @@ def add_version(
             "text": source.text,
             "added_at": now,
         }
-        version = store.insert_version(row, provisions)
+        version = store.insert_version(row, provisions, original_of(source))
         # Same transaction: a version is never stored without its links to its neighbours.
         link_version(store, version)
     return Added(version, stored=True, document_created=created)
@@ -144,12 +164,21 @@ class ImportResult:
     skipped: list[Added]
 
 
+def import_format(path: Path) -> str:
+    """The format a file of an imported directory is read as: by its extension (``.md``,
+    ``.html``, ``.docx``, ``.pdf``...), plain text when it has no known one (as ever)."""
+    from .readers import EXTENSIONS
+
+    return EXTENSIONS.get(path.suffix.lower(), "text")
+
+
 def import_dir(
     store: Store, root: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> ImportResult:
-    """Load ``root/<doc>/*`` in name order; the front matter gives each file's date, label
-    and kind. Idempotent: files already stored (same text) are skipped. Every file is read
-    and checked before anything is written; the whole import is then one transaction."""
+    """Load ``root/<doc>/*`` in name order, each file read by its extension's format
+    (:func:`import_format`); the front matter gives each file's date, label and kind.
+    Idempotent: files already stored (same text) are skipped. Every file is read and
+    checked before anything is written; the whole import is then one transaction."""
     root = Path(root)
     if not root.is_dir():
         raise InputError(f"{root}: not a directory")
@@ -157,7 +186,7 @@ def import_dir(
     for doc_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         check_slug(doc_dir.name)
         for f in sorted(p for p in doc_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-            plan.append((doc_dir.name, read_path(f, max_bytes)))
+            plan.append((doc_dir.name, read_path(f, max_bytes, format=import_format(f))))
     if not plan:
         raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
     added: list[Added] = []

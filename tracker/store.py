@@ -5,9 +5,12 @@ Tables (see the README for the full schema):
 - ``documents``  one row per tracked document (slug, title, kind, created)
 - ``versions``   one row per stored version; immutable once written (triggers refuse
   UPDATE and DELETE), ordered in a document's timeline by ``at`` (UTC ISO-8601)
-- ``provisions`` the provisions of each version (number, path, position), each pointing
-  at its verbatim text in ``texts`` (stored once per distinct text, with its normalised
-  form and an FTS5 index ``texts_fts``); the view ``provision_texts`` joins them
+- ``sources``    the original bytes of each version (zlib-compressed), with the format and
+  the reader that read them; immutable like ``versions``
+- ``provisions`` the provisions of each version (number, path, heading, position), each
+  pointing at its verbatim text in ``texts`` (stored once per distinct text, with its
+  normalised form and an FTS5 index ``texts_fts``); the view ``provision_texts`` joins
+  them. Derived from the source bytes: ``tracker reparse`` rebuilds them
 
 ``PRAGMA user_version`` is the schema version; :data:`MIGRATIONS` brings any older file
 up to date inside one transaction.
@@ -16,7 +19,9 @@ up to date inside one transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +32,14 @@ import sqlite_utils
 from .errors import Conflict, NotFound, TrackerError
 from .provisions import Provision, path_of
 
+# A quoted word that ended in * (a prefix search typed as-is).
+_PREFIX = re.compile(r'"([^"*]+)\*+"')
+
 BUSY_TIMEOUT_MS = 10_000
+# The reader recorded for text stored before readers existed (and for a version given as
+# text alone): the text itself, split by the plain-text splitter. Same value as
+# tracker.sources.TEXT_READER_0 (not imported: the store stays below the readers).
+TEXT_READER_0 = "text/0"
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,29 @@ class Version:
     added_at: str
     n_provisions: int
     text: str = ""
+
+
+@dataclass(frozen=True)
+class Original:
+    """A version's source as stored: the original bytes (``data``, decompressed), their
+    ``format``, the ``reader`` that first read them (``"docx/1"``), ``media_type``, the
+    file ``name`` it came from (``""`` when unknown) and the reader ``options`` it was read
+    with (JSON object text, e.g. ``{"tracked": "original"}``)."""
+
+    data: bytes
+    format: str = "text"
+    reader: str = TEXT_READER_0
+    media_type: str = "text/plain"
+    name: str = ""
+    options: str = "{}"
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -195,6 +230,101 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db["links"].create_index(["document", "from_version", "change"])
 
 
+def _immutable(db: sqlite_utils.Database, table: str) -> None:
+    for op in ("update", "delete"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_{op} BEFORE {op.upper()} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'stored versions are immutable'); END"
+        )
+
+
+def _migration_sources(db: sqlite_utils.Database) -> None:
+    """Keep each version's original bytes; make provisions derived data.
+
+    - ``sources``: one row per version (``version`` is its primary key and points at
+      ``versions.id``): ``format``, ``reader`` (the reader and its version that first read
+      the bytes, ``"html/1"``), ``media_type``, ``name`` (the file name, ``""`` when
+      unknown), ``options`` (the reader options as a JSON object, e.g. DOCX tracked
+      changes read as the original), ``size`` and ``sha256`` of the raw bytes, and
+      ``data``, the bytes compressed with zlib. zlib and not zstd: it is in the standard
+      library (no new dependency), and text-like sources (HTML, the XML inside a DOCX
+      is already deflated) compress 3-5x with it; zstd would gain little on top. Immutable
+      by triggers, like ``versions``.
+    - Backfill: a version stored before this migration gets a source row made of its
+      stored text (UTF-8), format ``text``, reader ``text/0``, its original file being
+      gone. Cost: one compression per version, inside the migrating transaction.
+    - ``provisions.heading`` (the nearest enclosing heading, ``""`` by default) and
+      ``provisions.reader`` (which reader built the row; ``text/0`` for the rows already
+      there), and the view ``provision_texts`` recreated with ``heading``.
+    - Provisions are now *derived* data, like ``steps`` and ``links``: rebuilt from the
+      source bytes by ``tracker reparse`` when a reader improves. So the triggers refusing
+      UPDATE and DELETE are dropped from ``provisions`` only; ``versions``, ``texts`` and
+      ``sources`` stay immutable, so no reparse can change or lose what was stored.
+      ``versions.n_provisions`` stays as it was when the version was stored (the row is
+      immutable); the store reports the current count from ``provisions``.
+    """
+    db["sources"].create(
+        {
+            "version": int,
+            "format": str,
+            "reader": str,
+            "media_type": str,
+            "name": str,
+            "options": str,
+            "size": int,
+            "sha256": str,
+            "data": bytes,
+        },
+        pk="version",
+        foreign_keys=[("version", "versions", "id")],
+        not_null={"version", "format", "reader", "media_type", "name", "options", "size",
+                  "sha256", "data"},
+    )  # fmt: skip
+    conn = db.conn
+    rows = conn.execute("SELECT id, text FROM versions ORDER BY id")
+    while batch := rows.fetchmany(200):
+        conn.executemany(
+            "INSERT INTO sources (version, format, reader, media_type, name, options, size, "
+            "sha256, data) VALUES (?, 'text', ?, 'text/plain', '', '{}', ?, ?, ?)",
+            (
+                (vid, TEXT_READER_0, len(raw), hashlib.sha256(raw).hexdigest(), zlib.compress(raw))
+                for vid, raw in ((vid, text.encode("utf-8")) for vid, text in batch)
+            ),
+        )
+    _immutable(db, "sources")
+    db.execute("DROP TRIGGER IF EXISTS provisions_no_update")
+    db.execute("DROP TRIGGER IF EXISTS provisions_no_delete")
+    db["provisions"].add_column("heading", str, not_null_default="")
+    db["provisions"].add_column("reader", str, not_null_default="")
+    db.execute("UPDATE provisions SET reader = ?", [TEXT_READER_0])
+    db.execute("DROP VIEW IF EXISTS provision_texts")
+    # Same columns as before, in the same order; heading appended so that positional
+    # readers of the view keep working.
+    db.create_view(
+        "provision_texts",
+        """
+        SELECT p.id, v.document, v.label, v.at, p.version, p.ordinal, p.number, p.path,
+               p.marker, p.depth, t.text, t.norm, p.text_id, p.heading
+        FROM provisions p JOIN texts t ON t.id = p.text_id JOIN versions v ON v.id = p.version
+        """,
+    )
+
+
+def _migration_diff_cache(db: sqlite_utils.Database) -> None:
+    """``diff_cache``: the computed diff between two stored versions, keyed by both and by
+    the engine that computed it (a newer engine never reads an older engine's rows).
+    Derived data like links: filled when a version is linked, and when two versions are
+    compared for the first time; dropped by relink (and by anything that re-reads
+    provisions) through :meth:`Store.drop_diff_cache`."""
+    db["diff_cache"].create(
+        {"from_version": int, "to_version": int, "engine": str, "data": bytes},
+        pk=("from_version", "to_version", "engine"),
+        foreign_keys=[("from_version", "versions", "id"), ("to_version", "versions", "id")],
+        not_null={"data"},
+    )
+    db["diff_cache"].create_index(["to_version"])
+
+
 def _migration_watches(db: sqlite_utils.Database) -> None:
     """Capture: ``watches`` (URLs and feeds that ``tracker watch run`` captures on a
     schedule, with their last result) and ``http_validators`` (the ETag and Last-Modified
@@ -239,6 +369,8 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
+    _migration_sources,
+    _migration_diff_cache,
     _migration_watches,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -394,8 +526,11 @@ class Store:
     def has_document(self, slug: str) -> bool:
         return self.db["documents"].count_where("slug = ?", [slug]) > 0
 
+    # n_provisions is counted (one index range per version): provisions are rebuilt by
+    # reparse, while the count in the immutable versions row is the one at storing time.
     _VERSION_COLS = (
-        "id, document, label, at, at_text, kind, source, notes, sha256, added_at, n_provisions"
+        "id, document, label, at, at_text, kind, source, notes, sha256, added_at, "
+        "(SELECT count(*) FROM provisions p WHERE p.version = versions.id) AS n_provisions"
     )
 
     def versions(self, slug: str) -> list[Version]:
@@ -430,13 +565,15 @@ class Store:
         return Version(**rows[0]) if rows else None
 
     def provisions(self, version_id: int) -> list[Provision]:
-        rows = self.db.query(
-            "SELECT p.ordinal, p.number, p.path, p.marker, p.depth, t.text, t.norm "
+        # Rows as tuples, straight into Provision: a dict per row first (db.query) was
+        # more than half of reading a cached 5,000-provision diff.
+        rows = self.db.execute(
+            "SELECT p.ordinal, p.number, p.path, p.marker, p.depth, t.text, t.norm, p.heading "
             "FROM provisions p JOIN texts t ON t.id = p.text_id "
             "WHERE p.version = ? ORDER BY p.ordinal",
             [version_id],
         )
-        return [Provision(**r) for r in rows]
+        return [Provision(*r) for r in rows.fetchall()]
 
     def labels(self, slug: str) -> set[str]:
         return {
@@ -451,14 +588,30 @@ class Store:
             {"slug": slug, "title": title, "kind": kind, "created": created}
         )
 
-    def insert_version(self, row: dict, provisions: list[Provision]) -> Version:
+    def insert_version(
+        self, row: dict, provisions: list[Provision], original: Original | None = None
+    ) -> Version:
+        """Store a version, its provisions and its source (``original``; without one, the
+        version's text as UTF-8, format ``text``, reader ``text/0``)."""
         if self.db["versions"].count_where(
             "document = ? AND label = ?", [row["document"], row["label"]]
         ):
             raise Conflict(f"{row['document']} already has a version labelled {row['label']!r}")
+        if original is None:
+            original = Original(row["text"].encode("utf-8"))
         table = self.db["versions"]
         table.insert({**row, "n_provisions": len(provisions)})
         version_id = table.last_pk
+        self.db.execute(
+            "INSERT INTO sources (version, format, reader, media_type, name, options, size, "
+            "sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [version_id, original.format, original.reader, original.media_type, original.name,
+             original.options, original.size, original.sha256, zlib.compress(original.data)],
+        )  # fmt: skip
+        self._insert_provisions(version_id, provisions, original.reader)
+        return self.version(row["document"], row["label"])
+
+    def _insert_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
         text_ids = self._text_ids(provisions)
         self.db["provisions"].insert_all(
             (
@@ -470,12 +623,57 @@ class Store:
                     "marker": p.marker,
                     "depth": p.depth,
                     "text_id": text_ids[p.text],
+                    "heading": p.heading,
+                    "reader": reader,
                 }
                 for p in provisions
             ),
             batch_size=500,
         )
-        return self.version(row["document"], row["label"])
+
+    def replace_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
+        """Rebuild a version's provisions (derived data): the document's links must be
+        dropped first (they point at the old rows) and rebuilt after. Texts no longer
+        used stay in ``texts`` (immutable, and cheap: one row per distinct text)."""
+        self.db.execute("DELETE FROM provisions WHERE version = ?", [version_id])
+        self._insert_provisions(version_id, provisions, reader)
+
+    def set_provisions_reader(self, version_id: int, reader: str) -> None:
+        """Record that ``reader`` read a version again and built the same provisions."""
+        self.db.execute("UPDATE provisions SET reader = ? WHERE version = ?", [reader, version_id])
+
+    def provisions_reader(self, version_id: int) -> str:
+        """The reader that built a version's stored provisions (``""`` if it has none)."""
+        row = self.db.execute(
+            "SELECT reader FROM provisions WHERE version = ? ORDER BY ordinal LIMIT 1",
+            [version_id],
+        ).fetchone()
+        return row[0] if row else ""
+
+    def source(self, version_id: int) -> Original:
+        """A version's original bytes (decompressed) and how they were read."""
+        row = self.db.execute(
+            "SELECT data, format, reader, media_type, name, options FROM sources WHERE version = ?",
+            [version_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no stored source for version {version_id}")
+        data, *rest = row
+        return Original(zlib.decompress(data), *rest)
+
+    def source_info(self, version_id: int) -> dict:
+        """A version's source metadata without its bytes: format, reader, media_type,
+        name, options, size, sha256."""
+        rows = list(
+            self.db.query(
+                "SELECT format, reader, media_type, name, options, size, sha256 FROM sources "
+                "WHERE version = ?",
+                [version_id],
+            )
+        )
+        if not rows:
+            raise NotFound(f"no stored source for version {version_id}")
+        return rows[0]
 
     def _text_ids(self, provisions: list[Provision]) -> dict[str, int]:
         """text -> id in ``texts``, inserting the texts not stored yet (one lookup by
@@ -505,13 +703,15 @@ class Store:
         return dict(rows.fetchall())
 
     def provision_rows(self, ids: Iterable[int]) -> dict[int, dict]:
-        """id -> provision row (id, version, ordinal, number, path, marker, depth, text)."""
+        """id -> provision row (id, version, ordinal, number, path, marker, depth, text,
+        heading)."""
         ids = sorted(set(ids))
         out: dict[int, dict] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for r in self.db.query(
-                "SELECT p.id, p.version, p.ordinal, p.number, p.path, p.marker, p.depth, t.text "
+                "SELECT p.id, p.version, p.ordinal, p.number, p.path, p.marker, p.depth, t.text, "
+                "p.heading "
                 f"FROM provisions p JOIN texts t ON t.id = p.text_id WHERE p.id IN ({marks})",
                 chunk,
             ):
@@ -615,6 +815,64 @@ class Store:
         )
         return rows.fetchall()
 
+    # --- the diff cache (migration _migration_diff_cache) ----------------------------------
+
+    def cached_diff(self, from_version: int, to_version: int, engine: str) -> bytes | None:
+        """The packed diff stored for two versions by ``engine``, or None."""
+        row = self.db.execute(
+            "SELECT data FROM diff_cache WHERE from_version = ? AND to_version = ? AND engine = ?",
+            [from_version, to_version, engine],
+        ).fetchone()
+        return row[0] if row else None
+
+    def put_diff(self, from_version: int, to_version: int, engine: str, data: bytes) -> None:
+        """Store a packed diff (call inside :meth:`transaction`)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO diff_cache (from_version, to_version, engine, data) "
+            "VALUES (?, ?, ?, ?)",
+            [from_version, to_version, engine, data],
+        )
+
+    def try_put_diff(self, from_version: int, to_version: int, engine: str, data: bytes) -> bool:
+        """Store a packed diff if the database can take it right now; never raises. A
+        read must not fail, nor wait for the write lock, because a cache write could not
+        be made (read-only file, another writer, no space): it just stays uncached."""
+        if self.readonly or self.db.conn.in_transaction:
+            return False
+        conn = self.db.conn
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            with self.transaction():
+                self.put_diff(from_version, to_version, engine, data)
+            return True
+        except (TrackerError, sqlite3.Error):
+            return False
+        finally:
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            except sqlite3.Error:
+                pass
+
+    def drop_diff_cache(self, doc: str) -> None:
+        """Forget every cached diff with a version of ``doc`` on either side. Called by
+        relink; anything that changes how a document's versions are split into
+        provisions must call it too."""
+        self.db.execute(
+            "DELETE FROM diff_cache WHERE from_version IN "
+            "(SELECT id FROM versions WHERE document = ?) "
+            "OR to_version IN (SELECT id FROM versions WHERE document = ?)",
+            [doc, doc],
+        )
+
+    def plain_match(self, query: str) -> str:
+        """A query as typed -> an FTS5 match expression that finds it: each word (or
+        "quoted phrase") becomes a quoted phrase, so ``600,000``, ``50%``, ``U.S.`` and
+        ``non-aggression`` are searched for, not parsed as syntax. A trailing ``*`` still
+        asks for a prefix (``Zapor*``)."""
+        quoted = self.db.quote_fts(query)
+        # quote_fts turns Zapor* into "Zapor*"; FTS5 spells a prefix phrase "Zapor" *.
+        return _PREFIX.sub(r'"\1" *', quoted)
+
     def search(
         self, match: str, doc: str | None, limit: int, mark: tuple[str, str], candidates: int
     ) -> list[dict]:
@@ -632,7 +890,9 @@ class Store:
             " AND EXISTS (SELECT 1 FROM provisions p JOIN versions v ON v.id = p.version "
             "WHERE p.text_id = texts_fts.rowid AND v.document = ?)"
             if doc is not None
-            else ""
+            # A text no provision uses any more (left by a reparse: texts are immutable)
+            # is not a hit. One index lookup per candidate.
+            else " AND EXISTS (SELECT 1 FROM provisions p WHERE p.text_id = texts_fts.rowid)"
         )
         ranked = self.db.execute(
             "SELECT rowid FROM (SELECT rowid, rank FROM texts_fts "

@@ -5,7 +5,7 @@ pair (a provision, or a split/merge group), never a whole document: that is what
 ``Diff_Timeout = 0`` safe here. With the default 1 s timeout the library silently degrades
 to "delete everything, insert everything"; without a timeout on a whole document it is
 quadratic. Per pair it costs ~0.1-0.2 ms for 200 characters on the project's 2-core
-machine, and pairs that could cost seconds are cut by sentences first (see _affordable).
+machine; heavily changed and huge pairs take cheaper exact routes (see _diff_tokens).
 
 diff-match-patch has no word mode, so each distinct token is mapped to one character (the
 same trick as its lines-to-chars helper), the character strings are diffed and cleaned up,
@@ -16,11 +16,14 @@ changed figure can never be cut in half (a character diff would give ``6`` -> ``
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz.distance import LCSseq
 
 from tracker.provisions import normalise
 
@@ -108,29 +111,43 @@ _OPS = {0: "=", -1: "-", 1: "+"}
 
 # diff-match-patch's bisection costs about n + m + d^2 steps for n and m tokens and d
 # edits (~1 us a step in Python): a 200-word paragraph rewritten from scratch takes 0.1 s,
-# 3,000 words 17 s, while 3,000 words with 2% changed take 14 ms. Since
-# d >= n + m - 2 * (tokens in common), that bound tells in O(n) when a pair could be
-# slow. Such a pair is diffed by sentences first, and only the changed blocks that are
-# cheap enough are then diffed by words; the rest stay whole. So no pair costs more than
-# ~0.1 s, whatever the parser hands over.
-_COST_BUDGET = 100_000
-_CHECK_ABOVE = 300  # tokens; below this no diff can be slow
-_SENTENCE = re.compile(r"[^\n.!?;]*(?:[.!?;]+[\"')\]\u201d\u2019]*|\n)?\s*")
+# and a provision of 35 words with 40% of them replaced ~2 ms, which over 5,000 such pairs
+# is most of a diff. Since d >= n + m - 2 * (tokens in common), that bound tells in O(n)
+# which route a pair takes:
+#
+# - cheap (d^2 <= _DMP_COST, nearly every pair of a real redraft): diff-match-patch, as it
+#   always was;
+# - heavily changed but not huge (n * m <= _LCS_CELLS): the same longest-common-
+#   subsequence diff, computed by rapidfuzz in C++ (bit-parallel, n * m / 64 word
+#   operations and as many bytes / 8 of memory), then diff-match-patch's own clean-ups:
+#   ~30x faster than its Python bisection on a 40% reworded provision;
+# - huge (a provision of a megabyte): anchored first, patience style, on word trigrams
+#   that occur once in each text, in order (O(n log n)); the gaps between anchors are
+#   small and go through the routes above. A gap that finds no anchor and is still too
+#   big for both stays one deletion and one insertion.
+_DMP_COST = 400
+_CHECK_ABOVE = 40  # tokens; below this no route but diff-match-patch is worth choosing
+_LCS_CELLS = 20_000_000  # ~2.5 MB of bit matrix, ~30 ms
+_ANCHOR_GRAM = 3  # words per anchor: one word is rarely unique, three mostly are
+_ANCHOR_DEPTH = 4  # anchoring inside gaps, at most this deep
 
 
-def _affordable(ta: list[str], tb: list[str]) -> bool:
-    n = len(ta) + len(tb)
-    if n <= _CHECK_ABOVE:
-        return True
-    d = n - 2 * sum((Counter(ta) & Counter(tb)).values())
-    return d * d <= _COST_BUDGET
+def _edit_floor(ta: list[str], tb: list[str]) -> int:
+    """A lower bound on the number of token edits between ``ta`` and ``tb``. O(n)."""
+    return len(ta) + len(tb) - 2 * sum((Counter(ta) & Counter(tb)).values())
 
 
-def _diff_units(ta: list[str], tb: list[str]) -> list[Op]:
-    """Diff two unit lists (tokens or sentences) via one character per distinct unit."""
+def _diff_units(ta: list[str], tb: list[str], fast: bool = False) -> list[Op]:
+    """Diff two unit lists (tokens) via one character per distinct unit; ``fast`` takes
+    the longest common subsequence from rapidfuzz instead of diff-match-patch's bisection
+    (the same kind of minimal diff; ties may be broken differently)."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
-    diffs = _DMP.diff_main("".join(map(table, ta)), "".join(map(table, tb)), False)
+    ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
+    if fast:
+        diffs = _joined(LCSseq.opcodes(ca, cb), ca, cb, table(" ") if " " in vocab else "")
+    else:
+        diffs = _DMP.diff_main(ca, cb, False)
     # Semantic cleanup in unit space merges a run of small edits separated by single
     # spaces ("within 100 days" -> "as soon as possible") into one readable change; run in
     # character space it would also split figures again (common suffix "00,000").
@@ -151,6 +168,170 @@ def _diff_units(ta: list[str], tb: list[str]) -> list[Op]:
             if op == 0:
                 at_b += n
     return out
+
+
+def _joined(opcodes: Any, ca: str, cb: str, space: str) -> list[tuple[int, str]]:
+    """diff-match-patch runs from rapidfuzz opcodes, with each single space left equal
+    between two changes folded into them (as the semantic clean-up would do: a one-unit
+    equality is never longer than the edits around it), in one pass. Heavily reworded
+    pairs come out of the LCS as dozens of runs split by spaces, and the clean-up's time
+    grows with the number of runs."""
+    out: list[tuple[int, str]] = []
+    dels: list[str] = []
+    ins: list[str] = []
+    ops = list(opcodes)
+    last = len(ops) - 1
+    for k, o in enumerate(ops):
+        tag = o.tag
+        if tag == "delete":
+            dels.append(ca[o.src_start : o.src_end])
+        elif tag == "insert":
+            ins.append(cb[o.dest_start : o.dest_end])
+        else:
+            text = ca[o.src_start : o.src_end]
+            if text == space and (dels or ins) and k < last:
+                dels.append(text)
+                ins.append(text)
+                continue
+            if dels:
+                out.append((-1, "".join(dels)))
+            if ins:
+                out.append((1, "".join(ins)))
+            dels, ins = [], []
+            out.append((0, text))
+    if dels:
+        out.append((-1, "".join(dels)))
+    if ins:
+        out.append((1, "".join(ins)))
+    return out
+
+
+_LCS_TAGS = {"equal": "=", "delete": "-", "insert": "+"}
+_GAP_CELLS = 400  # a gap between anchors this small (tokens x tokens) skips the clean-up
+
+
+def _anchors(ta: list[str], tb: list[str]) -> list[tuple[int, int, int]]:
+    """(start in ta, start in tb, length) of token runs equal in both, in order on both
+    sides: word trigrams that occur once in each text, kept along a longest increasing
+    chain (patience diff), overlapping ones on one diagonal merged into one run."""
+    wa = [k for k, t in enumerate(ta) if not t.isspace()]
+    wb = [k for k, t in enumerate(tb) if not t.isspace()]
+    g = _ANCHOR_GRAM
+    # Each word as one character (as in _diff_units), a trigram as a 3-character slice:
+    # a string's hash is computed once and cached, a tuple's on every lookup.
+    words_a, words_b = [ta[k] for k in wa], [tb[k] for k in wb]
+    vocab = dict.fromkeys(words_a + words_b)
+    if len(vocab) > _MAX_TOKENS:
+        return []
+    table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
+
+    def grams(words: list[str]) -> dict[str, int]:
+        # Trigram -> the word position where it occurs once.
+        code = "".join(map(table, words))
+        keys = [code[x : x + g] for x in range(len(code) - g + 1)]
+        where = dict(zip(keys, range(len(keys)), strict=True))  # each key's last position
+        return {key: where[key] for key, c in Counter(keys).items() if c == 1}
+
+    ga, gb = grams(words_a), grams(words_b)
+    hits = sorted((x, gb[key]) for key, x in ga.items() if key in gb)
+    chain = _increasing([y for _, y in hits])
+    out: list[tuple[int, int, int]] = []
+    end_a = end_b = 0
+    for k in chain:
+        x, y = hits[k]
+        a0, a1, b0, b1 = wa[x], wa[x + g - 1] + 1, wb[y], wb[y + g - 1] + 1
+        if ta[a0:a1] != tb[b0:b1]:
+            continue  # equal words, different spacing between them
+        if out and a0 - out[-1][0] == b0 - out[-1][1] and a0 <= end_a:
+            s0, t0, _ = out[-1]
+            out[-1] = (s0, t0, a1 - s0)  # the next trigram on the same diagonal: extend
+        elif a0 >= end_a and b0 >= end_b:
+            out.append((a0, b0, a1 - a0))
+        else:
+            continue
+        end_a, end_b = a1, b1
+    return out
+
+
+def _increasing(seq: list[int]) -> list[int]:
+    """Positions in ``seq`` of one longest strictly increasing subsequence. O(n log n)."""
+    tails: list[int] = []
+    at: list[int] = []
+    prev = [-1] * len(seq)
+    for k, v in enumerate(seq):
+        p = bisect_left(tails, v)
+        if p == len(tails):
+            tails.append(v)
+            at.append(k)
+        else:
+            tails[p], at[p] = v, k
+        prev[k] = at[p - 1] if p else -1
+    out = []
+    k = at[-1] if at else -1
+    while k >= 0:
+        out.append(k)
+        k = prev[k]
+    return out[::-1]
+
+
+def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
+    """Word-level runs for two token lists, by the cheapest route that stays exact (see
+    above). The runs rebuild both texts; _tidy puts them in normal form."""
+    if not ta or not tb:
+        return [("-", "".join(ta)), ("+", "".join(tb))]
+    n, m = len(ta), len(tb)
+    if n + m <= _CHECK_ABOVE:
+        return _diff_units(ta, tb)
+    d = _edit_floor(ta, tb)
+    if d == n + m:
+        return [("-", "".join(ta)), ("+", "".join(tb))]  # nothing in common
+    if d * d <= _DMP_COST and n + m <= _MAX_TOKENS:
+        return _diff_units(ta, tb)
+    if n * m <= _LCS_CELLS:
+        return _diff_units(ta, tb, fast=True)
+    if depth < _ANCHOR_DEPTH and (runs := _anchors(ta, tb)):
+        out: list[Op] = []
+        at_a = at_b = 0
+        for a0, b0, length in runs:
+            if a0 > at_a or b0 > at_b:
+                out += _gap(ta[at_a:a0], tb[at_b:b0], depth + 1)
+            out.append(("=", "".join(ta[a0 : a0 + length])))
+            at_a, at_b = a0 + length, b0 + length
+        if at_a < n or at_b < m:
+            out += _gap(ta[at_a:], tb[at_b:], depth + 1)
+        return out
+    return [("-", "".join(ta)), ("+", "".join(tb))]
+
+
+def _gap(ta: list[str], tb: list[str], depth: int) -> list[Op]:
+    """A gap between two anchors, most often one word replaced between two spaces: a
+    common head and tail are kept, and a middle with no token in common is replaced
+    whole without a diff (what the diff would find); the rest goes to _diff_tokens."""
+    n, m = len(ta), len(tb)
+    head = 0
+    top = min(n, m)
+    while head < top and ta[head] == tb[head]:
+        head += 1
+    tail = 0
+    while tail < top - head and ta[n - 1 - tail] == tb[m - 1 - tail]:
+        tail += 1
+    mid_a, mid_b = ta[head : n - tail], tb[head : m - tail]
+    if not mid_a or not mid_b or set(mid_a).isdisjoint(mid_b):
+        mid = [("-", "".join(mid_a)), ("+", "".join(mid_b))]
+    elif len(mid_a) * len(mid_b) <= _GAP_CELLS:
+        # A few words: their longest common subsequence as it is, without the semantic
+        # clean-up (two diff-match-patch calls per gap were most of a megabyte's cost);
+        # terms() reads a change broken by single spaces as one change anyway.
+        mid = [
+            (_LCS_TAGS[o.tag], "".join(mid_b[o.dest_start : o.dest_end] if o.tag == "insert"
+                                     else mid_a[o.src_start : o.src_end]))
+            for o in LCSseq.opcodes(mid_a, mid_b)
+        ]  # fmt: skip
+    elif len(mid_a) * len(mid_b) <= _LCS_CELLS:
+        mid = _diff_units(mid_a, mid_b, fast=True)
+    else:
+        mid = _diff_tokens(mid_a, mid_b, depth)
+    return [("=", "".join(ta[:head])), *mid, ("=", "".join(ta[n - tail :]))]
 
 
 def _tidy(raw: list[Op]) -> list[Op]:
@@ -185,38 +366,6 @@ def _tidy(raw: list[Op]) -> list[Op]:
     return out
 
 
-def _words_or_whole(old: str, new: str) -> list[Op]:
-    ta, tb = tokens(old), tokens(new)
-    if _affordable(ta, tb):
-        return _diff_units(ta, tb)
-    return [("-", old), ("+", new)]
-
-
-def _by_sentences(old: str, new: str) -> list[Op]:
-    sa = [x for x in _SENTENCE.findall(old) if x]
-    sb = [x for x in _SENTENCE.findall(new) if x]
-    if not _affordable(sa, sb):
-        return [("-", old), ("+", new)]
-    out: list[Op] = []
-    for op, s in _tidy(_diff_units(sa, sb)) + [("=", "")]:
-        if op == "=":
-            if out and out[-1][0] == "-" or out and out[-1][0] == "+":
-                # Refine the changed block just closed: one "-" and/or one "+" run.
-                k = len(out) - 1
-                if k > 0 and out[k - 1][0] == "-":
-                    k -= 1
-                block = out[k:]
-                del out[k:]
-                if len(block) == 2:
-                    out += _words_or_whole(block[0][1], block[1][1])
-                else:
-                    out += block
-            out.append((op, s))
-        else:
-            out.append((op, s))
-    return out
-
-
 def word_ops(old: str, new: str) -> list[Op]:
     """Word-level edit runs turning ``old`` into ``new``.
 
@@ -228,12 +377,7 @@ def word_ops(old: str, new: str) -> list[Op]:
         return [("=", old)] if old else []
     if not old or not new:
         return [("+", new)] if new else [("-", old)]
-    ta, tb = tokens(old), tokens(new)
-    if len(ta) + len(tb) > _MAX_TOKENS:
-        return _tidy(_by_sentences(old, new))
-    if _affordable(ta, tb):
-        return _tidy(_diff_units(ta, tb))
-    return _tidy(_by_sentences(old, new))
+    return _tidy(_diff_tokens(tokens(old), tokens(new)))
 
 
 # --- terms --------------------------------------------------------------------------------
@@ -461,14 +605,92 @@ def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[s
     return False
 
 
+# Words that carry no meaning of their own in a changed stretch: a term whose other
+# changed words are all typed or in this list is still a clean swap of its typed words.
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with into and or as is are be been being was were "
+    "it its this that these those any all each after".split()
+)
+# How many changed words may be neither typed nor function words: one in a swap ("is
+# eligible to" -> "will"), none in a pure insertion or deletion, two for deadlines and
+# dates either way, whose phrases come with an anchor ("within 100 days of a ceasefire").
+_LEEWAY = {"deadline": 2, "date": 2}
+
+
+def _typed_spans(before: str, term: str, after: str) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, text) of what ``term`` holds, spans relative to the term:
+    deadlines and dates that reach into it from the context count, clipped to it."""
+    lo, hi = len(before), len(before) + len(term)
+    out = []
+    for kind, s, e, t in _scan(before + term + after):
+        if kind in _REACHING:
+            if not (s < hi and e > lo or (lo == hi and s <= lo <= e)):
+                continue
+        elif s < lo or e > hi:
+            continue
+        out.append((kind, max(s, lo) - lo, min(e, hi) - lo, t))
+    return out
+
+
+def _changed_words(text: str, other: str) -> list[tuple[int, str]]:
+    """(start, folded word) of the words of ``text`` not matched by a word of ``other``
+    (multiset difference): "Ukraine will be given" -> "shall be provided to Ukraine" has
+    changed words will, given | shall, provided, to."""
+    left = Counter(w.casefold() for _, w in _wordish(other))
+    out = []
+    for s, w in _wordish(text):
+        f = w.casefold()
+        if left[f] > 0:
+            left[f] -= 1
+        else:
+            out.append((s, f))
+    return out
+
+
 def _type(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> str | None:
+    """The type of a changed stretch, or None for a plain rewording.
+
+    A stretch is typed by kind K only when its changed words themselves are of kind K: a
+    figure replaced, a modal swapped, a negation added or dropped, a deadline or date
+    changed. The K-things on the two sides must differ, at least one changed word must be
+    one of them, and every other changed word must be typed too, a function word, or
+    within a small leeway (none for a pure insertion or deletion). So "will" -> "shall" is
+    a modal, but a sentence rewritten around a "will" is a rewording."""
     if not _may_be_typed(ctx_old, old, new, ctx_new):
         return None
-    a = _features(ctx_old[0], old, ctx_old[1])
-    b = _features(ctx_new[0], new, ctx_new[1])
-    short = bool(old.strip() and new.strip()) or len((old + new).split()) <= _SHORT_WORDS
+    spans_a = _typed_spans(ctx_old[0], old, ctx_old[1])
+    spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
+    if not spans_a and not spans_b:
+        return None
+    changed = [(spans_a, s, w) for s, w in _changed_words(old, new)] + [
+        (spans_b, s, w) for s, w in _changed_words(new, old)
+    ]
+
+    def kinds_at(spans: list[tuple[str, int, int, str]], at: int) -> set[str]:
+        return {k for k, s, e, _ in spans if s <= at < e}
+
+    covered = [kinds_at(spans, s) for spans, s, _ in changed]
+    residual = sum(
+        1
+        for k, (_, _, w) in zip(covered, changed, strict=True)
+        if not k and w not in _FUNCTION_WORDS
+    )
+    swap = bool(old.strip() and new.strip())
+
+    def counts(spans: list[tuple[str, int, int, str]], kind: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for k, _, _, t in spans:
+            if k == kind:
+                key = " ".join(t.lower().split())
+                out[key] = out.get(key, 0) + 1
+        return out
+
     for kind in _TYPE_ORDER:
-        if a.get(kind) != b.get(kind) and (short or kind not in ("negation", "modal")):
+        if not any(kind in k for k in covered):
+            continue
+        if counts(spans_a, kind) == counts(spans_b, kind):
+            continue
+        if residual <= (1 if swap else 0) or residual <= _LEEWAY.get(kind, 0):
             return kind
     return None
 
@@ -499,7 +721,9 @@ def _figure_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
     """Cut a changed stretch at its figures when both sides hold as many figures:
     "600,000 personnel" -> "800,000 in peacetime" gives the figure pair on its own, with
     a scale word kept on the figure ("$100 billion"). None when figures do not pair up."""
-    fo, fn = list(_FIGURE.finditer(old)), list(_FIGURE.finditer(new))
+    # A figure glued to letters (G8, A4) is part of a name, not an amount.
+    fo = [m for m in _FIGURE.finditer(old) if not (m.start() and old[m.start() - 1].isalpha())]
+    fn = [m for m in _FIGURE.finditer(new) if not (m.start() and new[m.start() - 1].isalpha())]
     if not fo or len(fo) != len(fn) or [m.group(0) for m in fo] == [m.group(0) for m in fn]:
         return None
 
@@ -514,6 +738,30 @@ def _figure_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
         return out + [text[at:]]
 
     return list(zip(cuts(old, fo), cuts(new, fn), strict=True))
+
+
+def _phrase_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
+    """Cut a reworded stretch at its deadline (or date) phrases when both sides hold as
+    many and they differ: "Within 100 days, elections shall be held" -> "elections will be
+    held as soon as possible" gives "Within 100 days" -> "as soon as possible" on its own.
+    None when they do not pair up."""
+    for kind in ("deadline", "date"):
+        fo = [(s, e) for k, s, e, _ in _scan(old) if k == kind]
+        fn = [(s, e) for k, s, e, _ in _scan(new) if k == kind]
+        if not fo or len(fo) != len(fn):
+            continue
+        if [normalise(old[s:e]) for s, e in fo] == [normalise(new[s:e]) for s, e in fn]:
+            continue
+
+        def cuts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+            out, at = [], 0
+            for s, e in spans:
+                out += [text[at:s], text[s:e]]
+                at = e
+            return out + [text[at:]]
+
+        return list(zip(cuts(old, fo), cuts(new, fn), strict=True))
+    return None
 
 
 def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
@@ -543,7 +791,11 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
         whole = _term((before, after), old, new, (before, after), True)
         if whole is None:
             continue
-        pieces = _figure_pieces(old, new) if whole.type == "number" else None
+        # A stretch whose figures pair up is cut at them even when it is a rewording as a
+        # whole: "600,000 personnel" -> "800,000 in peacetime" still holds a figure swap.
+        pieces = _figure_pieces(old, new) if whole.type in ("number", None) else None
+        if pieces is None and whole.type is None:
+            pieces = _phrase_pieces(old, new)
         if not pieces:
             out.append(whole)
             continue

@@ -7,6 +7,7 @@ HTML page has a JSON twin built from the same context (``?format=json`` or ``/ap
 
 from __future__ import annotations
 
+import gzip
 import os
 import secrets
 from typing import Any
@@ -16,7 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from tracker.sources import DEFAULT_MAX_BYTES
 
-from . import db, errors, present
+from . import auth, db, errors, present
 
 csrf = CSRFProtect()
 
@@ -31,7 +32,41 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+# Text responses above this size are gzipped for clients that accept it: a diff page is
+# mostly repeated markup, ~10x smaller compressed (level 6: ~20 ms per MB on this machine).
+COMPRESS_ABOVE = 1024
+COMPRESSIBLE = (
+    "text/html", "text/css", "text/plain", "application/json", "application/javascript",
+    "text/javascript", "image/svg+xml", "application/atom+xml", "text/csv",
+)  # fmt: skip
+
+
+def compress(response: Response) -> Response:
+    """Gzip a buffered text response when the request accepts gzip. A few lines instead
+    of a dependency: the server sends only small static files and rendered pages, never
+    streams, and needs no other encoding."""
+    from flask import request
+
+    response.vary.add("Accept-Encoding")
+    if (
+        response.direct_passthrough
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < COMPRESS_ABOVE:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def create_app(config: dict[str, Any] | str | None = None) -> Flask:
@@ -48,6 +83,10 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        # Who may add versions (see web.auth): nobody when READ_ONLY, a token holder when
+        # TOKEN is set, anyone otherwise.
+        READ_ONLY=False,
+        TOKEN=None,
     )
     app.config.update(config)
     limit = int(app.config["MAX_BYTES"]) + FORM_OVERHEAD
@@ -63,6 +102,7 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     present.init_app(app)
+    auth.init_app(app)
 
     from .views import add, api, browse, diff, watches
 
@@ -71,11 +111,14 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(add.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(watches.bp)
+    # The API's one write is authorised by a bearer token and accepts JSON only; the
+    # forms keep their CSRF tokens.
+    csrf.exempt(api.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        return response
+        return compress(response)
 
     return app

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 TITLES = {
     400: "That request could not be handled",
+    401: "Sign in needed",
+    403: "Not allowed here",
     404: "Not found",
     405: "Method not allowed",
     409: "Already there",

@@ -19,6 +19,7 @@ from tracker import dates
 from tracker.provisions import path_of
 from tracker.render import TYPED, where
 from tracker.render import numbers as labels
+from tracker.termdiff import FIGURE_TYPES, gist
 
 # A pair keeping less than this share of its words reads better as before/after blocks
 # than as a confetti of word marks.
@@ -94,9 +95,11 @@ def stamp(at: str | None) -> str:
 
 
 def is_change(change: Any) -> bool:
-    """Whether a row counts as a change for the changes-only filter and n/p (the CLI's
-    rule: unchanged rows that were renumbered or moved still count)."""
-    return change.kind != "unchanged" or bool(change.renumbered) or bool(change.moved)
+    """Whether a row counts as a change for the changes-only view and n/p. A provision
+    whose only change is its number is not one: after an insertion near the top of a long
+    text nearly every point is renumbered, and showing them all buries the real changes.
+    A moved provision is one, since its place in the text changed."""
+    return change.kind != "unchanged" or bool(change.moved)
 
 
 def row_id(change: Any) -> str:
@@ -107,6 +110,94 @@ def row_id(change: Any) -> str:
     if change.old:
         return "old-" + change.old[0].path
     return "row"
+
+
+@dataclasses.dataclass(frozen=True)
+class Block:
+    """One item of the diff page, in reading order.
+
+    ``row``: a change (``n`` is its place among the changes, 1-based, or 0 for a row that
+    is not a change); ``run``: consecutive rows that are not changes, folded in the
+    changes-only view into one "N unchanged provisions" row; ``moved``: the thin marker
+    left at the old place of a moved provision, linked to its new place."""
+
+    kind: str  # row | run | moved
+    change: Any = None
+    n: int = 0
+    rows: tuple[Block, ...] = ()
+    id: str = ""
+    index: int = 0  # a row's place in the diff's changes
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def span(self) -> str:
+        """A run's rows as ``start-end`` indices into the changes (end excluded): what
+        the page asks the JSON twin for (``?format=json&rows=start-end``)."""
+        return f"{self.rows[0].index}-{self.rows[-1].index + 1}" if self.rows else ""
+
+
+def moved_id(change: Any) -> str:
+    """The anchor of the marker at a moved provision's old place."""
+    return "was-" + change.old[0].path if change.old else "was"
+
+
+def diff_blocks(changes: Iterable[Any]) -> list[Block]:
+    """The diff page's items: change rows, folded runs of rows that did not change, and a
+    marker at the old place of each moved provision. The old place is just before the
+    first row, in the page's order, that keeps its relative order and stood after the
+    moved provision in the old version (those rows are in old order: a move is exactly a
+    pair off that chain). Linear, apart from sorting the moves."""
+    changes = list(changes)
+    moves = sorted((c.old[0].ordinal, i) for i, c in enumerate(changes) if c.moved and c.old)
+    items: list[Block] = []
+    k = 0  # next move to place
+    n = 0
+    for i, c in enumerate(changes):
+        if c.old and not c.moved:
+            while k < len(moves) and moves[k][0] < c.old[0].ordinal:
+                m = changes[moves[k][1]]
+                items.append(Block("moved", m, id=moved_id(m)))
+                k += 1
+        if is_change(c):
+            n += 1
+            items.append(Block("row", c, n, id=row_id(c), index=i))
+        else:
+            items.append(Block("row", c, 0, id=row_id(c), index=i))
+    for _, i in moves[k:]:
+        items.append(Block("moved", changes[i], id=moved_id(changes[i])))
+    # Fold each run of rows that are not changes.
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        if run:
+            out.append(Block("run", rows=tuple(run), id=f"run-{run[0].id}"))
+            run.clear()
+
+    for b in items:
+        if b.kind == "row" and not b.n:
+            run.append(b)
+        else:
+            flush()
+            out.append(b)
+    flush()
+    return out
+
+
+def term_gist(term: Any) -> tuple[str, str]:
+    """A typed term as the summary shows it: for a figure, date or deadline just the
+    values that changed (``600,000`` -> ``800,000``), never the clause around them."""
+    old, new = gist(term) if term.type in FIGURE_TYPES else (term.old, term.new)
+    return short(old), short(new)
+
+
+def short(text: str, limit: int = 60) -> str:
+    """Whitespace folded, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def _words(ops: Iterable[tuple[str, str]], keep: str) -> int:
@@ -225,12 +316,65 @@ def _ticks(t0: datetime, t1: datetime, x_of: Any) -> list[Tick]:
     return out
 
 
+# Above this many versions, one mark per version is an unreadable pile of labels: versions
+# are grouped by day, week, month or year, whichever first gives at most this many marks.
+MAX_MARKS = 24
+
+
+def _bucket(when: datetime, unit: str) -> datetime:
+    day0 = when.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return day0
+    if unit == "week":
+        return day0 - timedelta(days=day0.weekday())
+    if unit == "month":
+        return day0.replace(day=1)
+    return day0.replace(month=1, day=1)
+
+
+_BUCKET_NAME = {
+    "day": lambda d: f"{d.day} {d:%b}",
+    "week": lambda d: f"wk {d.day} {d:%b}",
+    "month": lambda d: f"{d:%b %Y}",
+    "year": lambda d: f"{d:%Y}",
+}
+
+
+def group_points(
+    points: list[tuple[str, str, int, str, str, bool]],
+) -> list[tuple[str, str, int, str, str, bool]]:
+    """Many versions -> one point per day, week, month or year (the finest unit giving at
+    most :data:`MAX_MARKS` groups): at the group's first version, labelled with the period
+    and the number of versions, sized by everything that changed in it, linking to the
+    group's first row in the versions table (``#v-<label>``)."""
+    if len(points) <= MAX_MARKS:
+        return points
+    times = [(_parse(p[0]) or datetime.now(UTC)).astimezone(UTC) for p in points]
+    for unit in ("day", "week", "month", "year"):
+        groups: dict[datetime, list[int]] = {}
+        for i, when in enumerate(times):
+            groups.setdefault(_bucket(when, unit), []).append(i)
+        if len(groups) <= MAX_MARKS or unit == "year":
+            break
+    out = []
+    for start, members in groups.items():
+        first = points[members[0]]
+        n = len(members)
+        mag = sum(points[i][2] for i in members)
+        name = _BUCKET_NAME[unit](start)
+        title = f"{name}: {n} version{'s' if n > 1 else ''}, {first[1]} to {points[members[-1]][1]}"
+        out.append((first[0], f"{name} ({n})", mag, title, f"#v-{first[1]}", members[0] == 0))
+    return out
+
+
 def axis(points: list[tuple[str, str, int, str, str, bool]]) -> Axis:
     """Lay out a timeline on a time axis. ``points`` are ``(at, label, magnitude, title,
     href, first)``, oldest first. Marks get an x in a 1000-wide viewBox, a radius growing
-    with how much changed, and a label row chosen so that labels do not overlap."""
+    with how much changed, and a label row chosen so that labels do not overlap. More than
+    :data:`MAX_MARKS` versions are grouped by period first (:func:`group_points`)."""
     if not points:
         return Axis([], [], AXIS_Y + 40)
+    points = group_points(points)
     times = [(_parse(p[0]) or datetime.now(UTC)).astimezone(UTC) for p in points]
     t0, t1 = min(times), max(times)
     span = (t1 - t0).total_seconds()
@@ -376,9 +520,13 @@ def init_app(app: Flask) -> None:
         snippet_parts=snippet_parts,
         row_terms=row_terms,
         headline_terms=headline_terms,
+        short=short,
+        term_gist=term_gist,
+        moved_id=moved_id,
     )
     app.jinja_env.tests.update(change=is_change, rewritten=rewritten)
     app.jinja_env.globals.update(
+        diff_blocks=diff_blocks,
         magnitude=magnitude,
         labels=labels,
         ref_path=ref_path,

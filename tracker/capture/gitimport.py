@@ -31,8 +31,8 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, TrackerError
 from ..ingest import check_slug
+from ..sources import read_document
 from ..store import Store
-from ._read import read_document
 
 # Files a reader reads; others (images, LICENSE, .gitignore) are not documents.
 DOCUMENT_EXTENSIONS = (".md", ".markdown", ".mdown", ".txt", ".text", ".html", ".htm",

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..ingest import add_version, check_label, check_slug
+from ..sources import read_document
 from . import noise
-from ._read import read_document
 from .fetch import Fetcher
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def capture(
         format=format,
         media_type=got.media_type or None,
         max_bytes=fetcher.policy.max_bytes,
-        selector=selector,
+        **({"selector": selector} if selector else {}),
     )
     meta = {k: v for k, v in source.meta.items() if k in ("title", "published", "modified", "url")}
     if latest is not None and noise.same_provisions(latest.text, source.text, latest.kind):

@@ -14,12 +14,20 @@ format and the reader's version, and the caller stores the bytes beside the vers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..errors import InputError
+from .base import BLOCK_KINDS, FORMATS, Block, Reading, blocks_text
 
-FORMATS = ("text", "markdown", "html", "docx", "pdf")
-BLOCK_KINDS = ("heading", "paragraph", "item", "row", "quote")
+__all__ = [
+    "BLOCK_KINDS",
+    "FORMATS",
+    "Block",
+    "Reading",
+    "blocks_text",
+    "detect_format",
+    "read",
+    "sniff",
+]
+
 
 EXTENSIONS = {
     ".txt": "text",
@@ -43,55 +51,6 @@ MEDIA_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/pdf": "pdf",
 }
-
-
-@dataclass(frozen=True)
-class Block:
-    """One structural unit of a document, in reading order.
-
-    ``kind``: ``heading``, ``paragraph``, ``item`` (a list item), ``row`` (a table row,
-    cells joined with `` | ``) or ``quote`` (a block quote paragraph).
-
-    ``text``: the text as it is compared: inline markup removed (``**``, ``_``, tags),
-    link text kept, whitespace inside a line kept as printed. A number that is printed as
-    part of the text (``3.4 Title``, ``Article 5.``, ``(a)``) stays at the start of ``text``.
-
-    ``level``: a heading's level (1 for the title, 2 for a section, ...); for an item, its
-    nesting depth in the list (0 for a top-level item); 0 for the rest.
-
-    ``number``: a number the *format* prints outside the text: an ordered list item's
-    number as rendered (``"3."``, ``"iv)"``, ``"(a)"``), Word's computed automatic numbering
-    (``"1.2"``, ``"(a)"``); ``""`` for a bullet item or when the number is in ``text``.
-
-    ``ordered``: for an item, whether its list is ordered (numbered) rather than bulleted.
-    """
-
-    kind: str
-    text: str
-    level: int = 0
-    number: str = ""
-    ordered: bool = False
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a reader made of one document's bytes.
-
-    ``text`` is the document as plain text (what is stored as the version's text, shown by
-    ``tracker show`` and searched): for a text or Markdown file the decoded text itself
-    (front matter removed); for HTML, DOCX and PDF the blocks written out one per
-    paragraph, with their numbers. ``meta`` holds what the document says about itself
-    (front matter keys, an HTML page's title and published date, a DOCX's core properties).
-    ``reader`` names the reader and its version (``"markdown/1"``): stored with the source
-    bytes, it tells ``tracker reparse`` which versions a newer reader would read again.
-    """
-
-    blocks: tuple[Block, ...]
-    text: str
-    format: str
-    reader: str
-    meta: dict[str, str] = field(default_factory=dict)
-    name: str = "<input>"
 
 
 def detect_format(data: bytes, name: str = "<input>", media_type: str | None = None) -> str:
@@ -182,21 +141,3 @@ def read(
     else:
         from . import pdf as reader  # type: ignore[no-redef]
     return reader.read(data, name, **options)
-
-
-def blocks_text(blocks: tuple[Block, ...] | list[Block]) -> str:
-    """Blocks written out as plain text, one paragraph each, with the numbers the format
-    printed outside the text, list items indented by their depth. Reading this text back
-    with the text reader gives the same structure, so a version stored from HTML, DOCX or
-    PDF reads the same when compared as text."""
-    out = []
-    for b in blocks:
-        if b.kind == "item":
-            indent = "   " * b.level
-            lead = b.number if b.number else ("" if b.ordered else "-")
-            out.append(f"{indent}{lead} {b.text}".rstrip() if lead else f"{indent}{b.text}")
-        elif b.kind == "quote":
-            out.append(f"> {b.text}")
-        else:
-            out.append(b.text)
-    return "\n\n".join(out)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import InputError, TooLarge
-from . import Block, Reading, blocks_text
+from .base import Block, Reading, blocks_text
 
 READER = "docx/1"
 

@@ -64,7 +64,7 @@ import lxml.etree
 import lxml.html
 
 from ..errors import InputError
-from . import Block, Reading, blocks_text
+from .base import Block, Reading, blocks_text
 
 READER = "html/1"
 MAIN_CHOICES = ("auto", "all", "trafilatura")

@@ -28,13 +28,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..sources import decode, parse_text
-from . import Block, Reading
+from .base import Block, Reading, decode, front_matter
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-READER = "markdown/1"
+READER = "markdown/2"
 
 _BR = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^<>\n]{0,500}>")  # bounded: linear on any input
@@ -127,6 +126,7 @@ class _List:
         self.markup = markup
 
 
+_GLUED_HEADING = re.compile(r"(?m)^(#{1,6})(\d)")
 _REF_DEF = re.compile(r"\s{0,3}\[[^\]\n]{1,999}\]:\s*\S")
 
 
@@ -143,6 +143,10 @@ def markdown_blocks(text: str) -> list[Block]:
         from .text import text_blocks
 
         return text_blocks(text)
+    # "####1. Privacy" (no space after the hashes) is not a heading to CommonMark, but it is
+    # what the writer meant, and what a later version fixes: read it as one. Only before a
+    # number, so that a hashtag opening a line stays text.
+    text = _GLUED_HEADING.sub(r"\1 \2", text)
     tokens = _parser().parse(text)
     blocks, starts = _walk(tokens)
     if any(t.level >= MAX_NESTING - 2 for t in tokens):
@@ -260,12 +264,12 @@ def _item(blocks: list[Block], lists: list[_List], text: str) -> None:
 
 
 def read(data: bytes, name: str = "<input>") -> Reading:
-    source = parse_text(decode(data, name), name)
+    body, meta = front_matter(decode(data, name), name)
     return Reading(
-        blocks=tuple(markdown_blocks(source.text)),
-        text=source.text,
+        blocks=tuple(markdown_blocks(body)),
+        text=body,
         format="markdown",
         reader=READER,
-        meta=source.meta,
+        meta=meta,
         name=name,
     )

@@ -67,7 +67,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import InputError, TooLarge
-from . import Block, Reading, blocks_text
+from .base import Block, Reading, blocks_text
 
 READER = "pdf/1"
 

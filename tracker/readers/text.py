@@ -22,8 +22,7 @@ from __future__ import annotations
 import re
 
 from .. import markers
-from ..sources import decode, parse_text
-from . import Block, Reading
+from .base import Block, Reading, decode, front_matter
 
 READER = "text/2"
 
@@ -113,12 +112,12 @@ def _block(text: str, first: bool) -> Block:
 
 
 def read(data: bytes, name: str = "<input>") -> Reading:
-    source = parse_text(decode(data, name), name)
+    body, meta = front_matter(decode(data, name), name)
     return Reading(
-        blocks=tuple(text_blocks(source.text)),
-        text=source.text,
+        blocks=tuple(text_blocks(body)),
+        text=body,
         format="text",
         reader=READER,
-        meta=source.meta,
+        meta=meta,
         name=name,
     )

@@ -3,16 +3,18 @@ reuses the context of the matching HTML page."""
 
 from __future__ import annotations
 
-import dataclasses
-
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
+from tracker import history, ingest, serialize
+from tracker.errors import InputError
 from tracker.render import diff_json
+from tracker.sources import read_bytes
 
+from ..auth import require_api_write
 from ..db import get_db
 from . import browse
-from .diff import diff_context
+from .diff import comparison
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,7 +26,9 @@ def index() -> ResponseReturnValue:
             "documents": "/api/documents",
             "document": "/api/d/<doc>",
             "versions": "/api/d/<doc>/versions",
+            "add a version": "POST /api/d/<doc>/versions (JSON; bearer token if configured)",
             "version": "/api/d/<doc>/v/<label>",
+            "source": "/d/<doc>/v/<label>/source",
             "diff": "/api/d/<doc>/diff/<from>..<to>",
             "provision": "/api/d/<doc>/p/<path>?at=<label>",
             "figures": "/api/d/<doc>/figures",
@@ -47,9 +51,9 @@ def document(doc: str) -> ResponseReturnValue:
 @bp.get("/d/<doc>/versions")
 def versions(doc: str) -> ResponseReturnValue:
     """``tracker list DOC --json``."""
-    return jsonify(
-        {"doc": doc, "versions": [dataclasses.asdict(v) for v in get_db().versions(doc)]}
-    )
+    store = get_db()
+    versions = store.versions(doc)
+    return jsonify(serialize.versions_json(doc, versions, history.timeline(store, doc)))
 
 
 @bp.get("/d/<doc>/v/<label>")
@@ -61,7 +65,7 @@ def version(doc: str, label: str) -> ResponseReturnValue:
 @bp.get("/d/<doc>/diff/<spec>")
 def diff(doc: str, spec: str) -> ResponseReturnValue:
     """``tracker diff DOC FROM TO --format json``."""
-    return jsonify(diff_json(diff_context(doc, spec)["cmp"]))
+    return jsonify(diff_json(comparison(doc, spec)[1]))
 
 
 @bp.get("/d/<doc>/p/<path:path>")
@@ -77,5 +81,63 @@ def figures(doc: str) -> ResponseReturnValue:
 
 @bp.get("/search")
 def search() -> ResponseReturnValue:
-    ctx = browse.search_context(request.args.get("q", ""), request.args.get("doc") or None)
+    ctx = browse.search_context(
+        request.args.get("q", ""),
+        request.args.get("doc") or None,
+        request.args.get("advanced") == "1",
+    )
     return jsonify(browse.search_json(ctx)), 400 if ctx["error"] else 200
+
+
+# Fields of the write API's JSON body, as ``tracker add`` options.
+WRITE_FIELDS = ("text", "at", "label", "title", "kind", "source", "notes", "tz")
+
+
+@bp.post("/d/<doc>/versions")
+def add_version(doc: str) -> ResponseReturnValue:
+    """Add a version: ``{"text": ..., "at": ..., "label": ...}`` as JSON, the same checks
+    and errors as ``tracker add``. 201 with the version (in ``tracker list DOC --json``'s
+    row shape) when stored, 200 with ``"stored": false`` when identical to a stored one.
+
+    Only JSON is accepted: a page on another site cannot send it without a CORS preflight,
+    which this server never grants, so a browser cannot be made to write here by a
+    cross-site form even where no token is configured (loopback only)."""
+    require_api_write()
+    if not request.is_json:
+        raise InputError("send the version as JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InputError('the body must be a JSON object, e.g. {"text": ..., "at": ...}')
+    unknown = sorted(set(body) - set(WRITE_FIELDS))
+    if unknown:
+        raise InputError(
+            f"unknown field(s) {', '.join(unknown)} (known: {', '.join(WRITE_FIELDS)})"
+        )
+    if not all(isinstance(v, str) for v in body.values()):
+        raise InputError("every field must be a string")
+    text = body.get("text", "")
+    if not text.strip():
+        raise InputError('no text: give the version\'s text as "text"')
+    limit = int(current_app.config["MAX_BYTES"])
+    source = read_bytes(text.encode("utf-8"), "request", limit)
+    store = get_db()
+    result = ingest.add_version(
+        store,
+        doc,
+        source,
+        at=body.get("at") or None,
+        label=body.get("label") or None,
+        title=body.get("title") or None,
+        kind=body.get("kind") or None,
+        url=body.get("source") or None,
+        notes=body.get("notes") or None,
+        tz=body.get("tz") or "UTC",
+    )
+    v = result.version
+    out = {
+        "doc": v.document,
+        "stored": result.stored,
+        "version": serialize.version_meta(v),
+        "url": url_for("browse.version", doc=v.document, label=v.label),
+    }
+    return jsonify(out), 201 if result.stored else 200

@@ -5,12 +5,13 @@ it as HTML or, for ``?format=json``, as JSON (see :mod:`web.views.api`)."""
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker import history
+from tracker import history, serialize
 from tracker.errors import NotFound, QueryError
 
 from ..db import get_db
@@ -27,7 +28,7 @@ def home_context() -> dict[str, Any]:
 
 
 def home_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"documents": [dataclasses.asdict(d) for d in ctx["documents"]]}
+    return serialize.documents_json(ctx["documents"])
 
 
 def document_context(doc: str) -> dict[str, Any]:
@@ -63,21 +64,18 @@ def version_context(doc: str, label: str) -> dict[str, Any]:
         "previous": timeline[i - 1] if i > 0 else None,
         "next": timeline[i + 1] if i + 1 < len(timeline) else None,
         "latest": timeline[-1],
+        "original": store.source_info(version.id),
+        "reader": store.provisions_reader(version.id),
     }
 
 
 def version_json(ctx: dict[str, Any]) -> dict[str, Any]:
     """The shape of ``tracker show DOC LABEL --json``."""
     v = ctx["version"]
-    return {
-        "doc": v.document,
-        **dataclasses.asdict(v),
-        "provisions": [
-            {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
-             "label": p.label, "text": p.text}
-            for p in ctx["provisions"]
-        ],
-    }  # fmt: skip
+    return serialize.version_json(
+        v.document, v, ctx["provisions"], ctx["original"]["format"],
+        ctx["reader"] or ctx["original"]["reader"],
+    )  # fmt: skip
 
 
 def provision_context(doc: str, path: str, at: str | None, view: str = "") -> dict[str, Any]:
@@ -96,17 +94,13 @@ def provision_context(doc: str, path: str, at: str | None, view: str = "") -> di
 
 
 def provision_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    """The shape of ``tracker history DOC NUMBER --json`` plus the blame runs."""
+    """The shape of ``tracker history DOC NUMBER --json``, plus the blame (the shape of
+    ``tracker blame --json``) and the start provision."""
     lin = ctx["lineage"]
     return {
-        "doc": lin.doc,
-        "ref": lin.ref,
-        "at": lin.at_label,
+        **serialize.history_json(lin),
         "start": jsonable(lin.start),
-        "added_in": lin.added_in,
-        "dropped_in": lin.dropped_in,
-        "entries": [{**jsonable(e), "present": e.present} for e in lin.entries],
-        "blame": jsonable(ctx["blame"]),
+        "blame": serialize.blame_json(ctx["blame"]),
     }
 
 
@@ -126,10 +120,10 @@ def figures_context(doc: str) -> dict[str, Any]:
 
 def figures_json(ctx: dict[str, Any]) -> dict[str, Any]:
     """The shape of ``tracker figures DOC --json``."""
-    return {"doc": ctx["document"].slug, "figures": jsonable(ctx["figures"])}
+    return serialize.figures_json(ctx["document"].slug, ctx["figures"])
 
 
-def search_context(query: str, doc: str | None) -> dict[str, Any]:
+def search_context(query: str, doc: str | None, advanced: bool = False) -> dict[str, Any]:
     store = get_db()
     documents = store.documents()
     if doc:
@@ -138,32 +132,34 @@ def search_context(query: str, doc: str | None) -> dict[str, Any]:
     error = None
     if query.strip():
         try:
-            hits = history.search(store, query, doc=doc, mark=MARK)
+            hits = history.search(store, query, doc=doc, mark=MARK, advanced=advanced)
         except QueryError as exc:
             error = str(exc)
-    return {"query": query, "doc": doc, "documents": documents, "hits": hits, "error": error}
+    return {
+        "query": query,
+        "doc": doc,
+        "advanced": advanced,
+        "documents": documents,
+        "hits": hits,
+        "error": error,
+    }
 
 
 def search_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Hits with the matches as ``[`` ``]`` (the CLI's marks) and as parts."""
-    return {
-        "query": ctx["query"],
-        "doc": ctx["doc"],
-        "error": ctx["error"],
-        "hits": [
-            {
-                "doc": h.doc,
-                "label": h.label,
-                "at": h.at,
-                "path": h.path,
-                "number": h.number,
-                "provision": h.provision,
-                "snippet": "".join(f"[{t}]" if m else t for m, t in snippet_parts(h.snippet)),
-                "parts": [{"match": m, "text": t} for m, t in snippet_parts(h.snippet)],
-            }
-            for h in ctx["hits"]
-        ],
-    }
+    """The shape of ``tracker search QUERY --json`` (matches marked ``[`` ``]``), plus the
+    error, the mode and each snippet as parts."""
+    hits = [
+        dataclasses.replace(
+            h, snippet="".join(f"[{t}]" if m else t for m, t in snippet_parts(h.snippet))
+        )
+        for h in ctx["hits"]
+    ]
+    out = serialize.search_json(ctx["query"], ctx["doc"], hits)
+    out["error"] = ctx["error"]
+    out["advanced"] = ctx["advanced"]
+    for row, h in zip(out["hits"], ctx["hits"], strict=True):
+        row["parts"] = [{"match": m, "text": t} for m, t in snippet_parts(h.snippet)]
+    return out
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -187,6 +183,29 @@ def version(doc: str, label: str) -> ResponseReturnValue:
     return respond("version.html", ctx, version_json(ctx))
 
 
+# A download name for a source stored without its file name (stdin, pasted, migrated).
+EXTENSION = {"text": ".txt", "markdown": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
+
+
+@bp.get("/d/<doc>/v/<label>/source")
+def source(doc: str, label: str) -> Response:
+    """The original file a version was read from, as a download (never rendered: an
+    uploaded HTML page is not served as a page of this site)."""
+    store = get_db()
+    version = store.version(doc, label)
+    original = store.source(version.id)
+    name = original.name or f"{doc}-{label}{EXTENSION.get(original.format, '')}"
+    response = send_file(
+        io.BytesIO(original.data),
+        mimetype=original.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=name,
+        etag=original.sha256,
+        max_age=0,
+    )
+    return response
+
+
 @bp.get("/d/<doc>/p/<path:path>")
 def provision(doc: str, path: str) -> ResponseReturnValue:
     ctx = provision_context(doc, path, request.args.get("at") or None, request.args.get("view", ""))
@@ -203,7 +222,7 @@ def figures(doc: str) -> ResponseReturnValue:
 def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
     doc = request.args.get("doc") or None
-    ctx = search_context(query, doc)
+    ctx = search_context(query, doc, request.args.get("advanced") == "1")
     return respond("search.html", ctx, search_json(ctx), 400 if ctx["error"] else 200)
 
 

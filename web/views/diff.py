@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from tracker.compare import compare
+from tracker.compare import Comparison, compare
+from tracker.diff import Diff
 from tracker.errors import InputError, NotFound
-from tracker.render import diff_json, typed_terms
+from tracker.render import change_json, diff_json, typed_terms
 
 from ..db import get_db
-from ..present import is_change, respond
+from ..present import Block, diff_blocks, is_change, wants_json
 
 bp = Blueprint("diff", __name__)
 
@@ -25,30 +27,119 @@ def split_spec(spec: str) -> tuple[str, str]:
     return old, new
 
 
-def diff_context(doc: str, spec: str) -> dict[str, Any]:
+# A diff with more rows than this is big: in the changes-only view, folded runs longer than
+# LAZY_RUN are sent empty and fetched from the JSON twin when opened, and the figures
+# summary lists the first MAX_CHIPS terms. At 20,000 provisions this keeps the page to
+# the changes (see bench/page_bench.py).
+BIG_DIFF = 1500
+LAZY_RUN = 2
+MAX_CHIPS = 60
+# Changes per page of a big diff: the browser lays out a few hundred rows at once.
+PAGE_CHANGES = 400
+
+
+def rows_slice(spec: str | None, n: int) -> tuple[int, int] | None:
+    """``?rows=START-END`` -> (start, end) within ``n`` rows, or None when absent."""
+    if not spec:
+        return None
+    start, sep, end = spec.partition("-")
+    if not sep or not start.isdigit() or not end.isdigit():
+        raise InputError(f"bad rows {spec!r}: expected START-END, e.g. rows=10-40")
+    a, b = int(start), int(end)
+    if not 0 <= a <= b <= n:
+        raise InputError(f"rows {spec!r} out of range: the diff has {n} rows")
+    return a, b
+
+
+def comparison(doc: str, spec: str) -> tuple[Any, Any]:
     store = get_db()
     document = store.document(doc)
     old, new = split_spec(spec)
-    cmp = compare(store, doc, old, new)
+    return document, compare(store, doc, old, new)
+
+
+def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
+    """The blocks of one page of changes: change rows ``(page-1)*per_page+1 ..
+    page*per_page``, with the runs and markers that come before each of them (and, on the
+    last page, those after the last change)."""
+    lo, hi = (page - 1) * per_page, page * per_page
+    out: list[Block] = []
+    pending: list[Block] = []
+    for b in blocks:
+        if b.kind == "row" and b.n:
+            if lo < b.n <= hi:
+                out += pending
+                out.append(b)
+            elif b.n > hi:
+                return out
+            pending = []
+        else:
+            pending.append(b)
+    return out + pending
+
+
+def diff_context(doc: str, spec: str) -> dict[str, Any]:
+    document, cmp = comparison(doc, spec)
     changes = cmp.diff.changes
+    changes_only = request.args.get("changes") != "0"
+    big = changes_only and len(changes) > BIG_DIFF
+    figures = sorted(typed_terms(cmp), key=lambda ct: ct[1].type in ("modal", "negation"))
+    n_changes = sum(1 for c in changes if is_change(c))
+    blocks = diff_blocks(changes)
+    pages = max(1, -(-n_changes // PAGE_CHANGES)) if big else 1
+    page = request.args.get("page", "1")
+    page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
+    if pages > 1:
+        blocks = page_of(blocks, page, PAGE_CHANGES)
     return {
         "document": document,
         "cmp": cmp,
-        "versions": store.versions(doc),
+        "versions": get_db().versions(doc),
         "summary": cmp.diff.summary(),
         "headline": cmp.diff.headline(),
         # Figures, dates and deadlines first, then modals and negations; reading order within.
-        "figures": sorted(typed_terms(cmp), key=lambda ct: ct[1].type in ("modal", "negation")),
-        "n_changes": sum(1 for c in changes if is_change(c)),
-        "changes_only": request.args.get("changes") == "1",
+        "figures": figures[:MAX_CHIPS],
+        "more_figures": max(0, len(figures) - MAX_CHIPS),
+        "n_changes": n_changes,
+        "blocks": blocks,
+        "page": page,
+        "pages": pages,
+        "per_page": PAGE_CHANGES,
+        # Changes first: every row only when asked for (?changes=0).
+        "changes_only": changes_only,
+        "lazy_run": LAZY_RUN if big else 0,
         "view": "inline" if request.args.get("view") == "inline" else "side",
     }
 
 
 @bp.get("/d/<doc>/diff/<spec>")
 def diff(doc: str, spec: str) -> ResponseReturnValue:
-    ctx = diff_context(doc, spec)
-    return respond("diff.html", ctx, diff_json(ctx["cmp"]))
+    if not wants_json():
+        return render_template("diff.html", **diff_context(doc, spec))
+    _, cmp = comparison(doc, spec)
+    rows = rows_slice(request.args.get("rows"), len(cmp.diff.changes))
+    if rows is None:
+        return jsonify(diff_json(cmp))
+    # A stretch of rows (the page fetches folded runs this way): the same shape, with only
+    # those changes, and where they start.
+    data = diff_json(Comparison(cmp.old, cmp.new, Diff(())))
+    data.update(summary=cmp.diff.summary(), headline=cmp.diff.headline(), rows=list(rows))
+    data["changes"] = [change_json(c) for c in cmp.diff.changes[rows[0] : rows[1]]]
+    return jsonify(data)
+
+
+@bp.get("/d/<doc>/diff/<spec>/redline.docx")
+def redline(doc: str, spec: str) -> ResponseReturnValue:
+    """The comparison as a Word document with tracked changes (see tracker.redline)."""
+    from tracker.redline import diff_docx
+
+    _, cmp = comparison(doc, spec)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{doc}-{cmp.old.label}-{cmp.new.label}")
+    return Response(
+        diff_docx(cmp),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
+    )
 
 
 @bp.get("/d/<doc>/compare")

@@ -1,0 +1,73 @@
+"""Bulk work on every core: :func:`map_pairs` runs one function over many items in worker
+processes and hands the results back in order.
+
+Diffing is CPU-bound pure Python, so threads would take turns on one core; processes do
+not. Workers only compute (each opens what it reads itself); the caller writes the results
+in its own single transaction, so a failure anywhere leaves the database as it was.
+Used by ``tracker relink`` (:func:`tracker.history.relink_many`), and meant for anything
+that re-diffs many stored pairs (reparse, imports).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_pairs(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int | None = None,
+    progress: str | None = None,
+) -> Iterator[R]:
+    """``func(item)`` for each item, in order, on ``jobs`` processes (default: the core
+    count; 1 runs in this process, with exactly the same results). ``func`` must be a
+    module-level function and items and results picklable. With ``progress`` (a label), a
+    progress bar is drawn on stderr when stderr is a terminal, never into a pipe or log.
+
+    Cost: a worker process starts in ~50 ms (fork) and each item and result is pickled,
+    so one process is used when there are fewer than two items."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    bar = _bar(progress, len(items))
+    try:
+        if jobs == 1 or len(items) < 2:
+            for item in items:
+                yield func(item)
+                bar.update(1)
+            return
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+            for result in pool.map(func, items, chunksize=1):
+                yield result
+                bar.update(1)
+    finally:
+        bar.close()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(label: str | None, total: int):  # noqa: ANN202
+    if not label or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="pair", file=sys.stderr, leave=False)

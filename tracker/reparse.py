@@ -1,0 +1,169 @@
+"""Reading stored sources again: ``tracker reparse``.
+
+Every version keeps its original bytes (``sources``). When a reader improves, its
+provisions, and the links between versions built on them, are derived data to rebuild:
+each version's bytes are read again with the current reader for their format and the
+document relinked. ``versions``, ``texts`` and ``sources`` rows are never changed (their
+triggers refuse it): a version's stored text stays as it was first read.
+
+One transaction per document. A document's provisions and links change together (links
+point at provisions), so that is the smallest consistent unit; documents do not depend on
+each other, so ``--all`` commits them one by one: the write lock is held for one document
+at a time (the web UI and ``tracker add`` wait for one document, not the whole database),
+and a reader that fails on one stored version stops the run without undoing the documents
+already rebuilt, each of which is consistent.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from . import history
+from .errors import InputError
+from .sources import provisions_of, read_document
+from .store import Store
+
+
+@dataclass(frozen=True)
+class VersionReparse:
+    """One version read again: the reader that built its provisions before and after,
+    how many provisions there were, and how many differ position by position (number,
+    path, marker, depth, heading or text)."""
+
+    label: str
+    format: str
+    reader_before: str
+    reader_after: str
+    provisions_before: int
+    provisions_after: int
+    changed: int
+
+
+@dataclass(frozen=True)
+class DocumentReparse:
+    """What reparsing one document did (or, with ``dry_run``, would do)."""
+
+    doc: str
+    versions: int  # in the timeline
+    reread: tuple[VersionReparse, ...]  # the versions read again
+    links_changed: bool  # whether any stored link between versions differs afterwards
+    dry_run: bool = False
+
+    @property
+    def provisions_changed(self) -> int:
+        return sum(r.changed for r in self.reread)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back, carrying its result."""
+
+    def __init__(self, result: DocumentReparse) -> None:
+        self.result = result
+
+
+def current_reader(fmt: str) -> str | None:
+    """The version of this build's reader for ``fmt`` (its module's ``READER``), or None
+    when it does not say (the bytes are then read to find out) or is not in this build."""
+    try:
+        module = importlib.import_module(f"{__package__}.readers.{fmt}")
+    except ImportError:
+        return None
+    reader = getattr(module, "READER", None)
+    return reader if isinstance(reader, str) else None
+
+
+def _link_signature(store: Store, doc: str) -> list[tuple]:
+    """A document's links with provisions named by path (ids change when provisions are
+    rebuilt; what they say does not)."""
+    rows = store.links(doc)
+    ids = {r[c] for r in rows for c in ("old_provision", "new_provision")} - {None}
+    paths = {i: r["path"] for i, r in store.provision_rows(ids).items()}
+    return [
+        (r["from_version"], r["to_version"], r["change"], paths.get(r["old_provision"]),
+         paths.get(r["new_provision"]), r["kind"], r["renumbered"], r["moved"],
+         r["similarity"], r["terms"])
+        for r in rows
+    ]  # fmt: skip
+
+
+def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentReparse:
+    versions = store.versions(doc)
+    reports: list[VersionReparse] = []
+    pending = []
+    for v in versions:
+        before = store.provisions_reader(v.id)
+        if not force and before and current_reader(store.source_info(v.id)["format"]) == before:
+            continue  # without reading (and decompressing) the bytes
+        original = store.source(v.id)
+        name = f"{doc} {v.label}" + (f" ({original.name})" if original.name else "")
+        source = read_document(
+            original.data,
+            name,
+            format=original.format,
+            media_type=original.media_type,
+            max_bytes=max(original.size, 1),
+            **json.loads(original.options or "{}"),
+        )
+        if not force and source.reader == before:
+            continue
+        new = provisions_of(source, v.kind)
+        if not new:
+            raise InputError(f"{name}: the {original.format} reader found no provisions")
+        old = store.provisions(v.id)
+        changed = sum(1 for a, b in zip_longest(old, new) if a != b)
+        reports.append(
+            VersionReparse(v.label, original.format, before, source.reader, len(old), len(new),
+                           changed)
+        )  # fmt: skip
+        pending.append((v.id, new, source.reader, changed))
+    links_changed = False
+    if any(changed for *_, changed in pending):
+        links_before = _link_signature(store, doc)
+        # Links point at the provisions about to be rebuilt: drop them first, relink after.
+        store.delete_lineage(doc)
+        for version_id, new, reader, changed in pending:
+            if changed:
+                store.replace_provisions(version_id, new, reader)
+            else:
+                store.set_provisions_reader(version_id, reader)
+        history.relink(store, doc)
+        links_changed = _link_signature(store, doc) != links_before
+    else:
+        for version_id, _, reader, _ in pending:
+            store.set_provisions_reader(version_id, reader)
+    return DocumentReparse(doc, len(versions), tuple(reports), links_changed, dry_run)
+
+
+def reparse(
+    store: Store, doc: str, *, force: bool = False, dry_run: bool = False
+) -> DocumentReparse:
+    """Read ``doc``'s stored sources again and rebuild its provisions and links, in one
+    transaction. A version is read again when the reader that built its provisions is not
+    this build's reader for its format (or always, with ``force``). With ``dry_run``
+    everything is done and then rolled back: the result says what would change.
+
+    Raises :class:`~tracker.errors.NotFound` for an unknown document and
+    :class:`~tracker.errors.InputError` when a stored source cannot be read (no reader for
+    its format in this build, or the reader refuses it); nothing is changed then."""
+    store.document(doc)
+    try:
+        with store.transaction():
+            result = _reparse(store, doc, force, dry_run)
+            if dry_run:
+                raise _DryRun(result)
+    except _DryRun as done:
+        return done.result
+    return result
+
+
+def reparse_all(
+    store: Store, *, force: bool = False, dry_run: bool = False
+) -> Iterator[DocumentReparse]:
+    """:func:`reparse` every document, one transaction each (see the module docstring),
+    yielding each result once it is committed."""
+    for d in store.documents():
+        yield reparse(store, d.slug, force=force, dry_run=dry_run)
