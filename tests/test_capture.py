@@ -109,6 +109,10 @@ def test_article_edited_twice_then_put_back(server, invoke, db: Path) -> None:
         assert "Home" not in last.text and "Copyright" not in last.text  # nav, footer dropped
         assert "page published: 2026-03-02T09:00:00Z" in last.notes
         assert last.source == url
+        # The response body is the version's source, read again by `tracker reparse`.
+        original = store.source(versions[0].id)
+        assert original.format == "html" and b"<nav>" in original.data
+        assert b"12 battalions" in original.data
         # The version's time is the capture time, not the page's date.
         assert versions[0].at.startswith(time.strftime("%Y-", time.gmtime()))
     diff = json.loads(
