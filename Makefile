@@ -47,6 +47,9 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python bench/history_bench.py
 	$(BIN)/python bench/reparse_bench.py
 	$(BIN)/python bench/real_align.py
+	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/terms_bench.py
+	$(BIN)/python bench/page_bench.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

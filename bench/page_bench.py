@@ -8,7 +8,8 @@ stores them, and measures the diff page in the same run:
   unchanged provisions are sent empty and fetched when opened);
 - ``every row`` (the baseline, what the page sent before): ``?changes=0``.
 
-For each: server time in process (median of --repeat, including the comparison), HTML
+For each: server time in process (cold: a fresh app computing the comparison; warm: the
+same page again, the comparison kept; medians of --repeat), HTML
 size, gzipped size (what a browser that accepts gzip receives), elements in the HTML, and,
 when /usr/bin/chromium is there, the time to the load event and the DOM size in Chromium
 over a real ``tracker serve``. Prints a Markdown table; asserts nothing.
@@ -56,18 +57,22 @@ def build(db: Path, n: int) -> None:
 
 
 def measure(db: Path, query: str, repeat: int) -> dict[str, float]:
-    client = create_app({"DATABASE": str(db), "MAX_BYTES": 50_000_000}).test_client()
+    """Cold: the first request of a fresh app (the comparison computed); warm: the same
+    page again (the app keeps recent comparisons). Medians of ``repeat`` fresh apps."""
     url = "/d/big/diff/a..b" + query
-    times = []
+    cold, warm = [], []
     body = b""
     for _ in range(repeat):
-        t = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - t)
+        client = create_app({"DATABASE": str(db), "MAX_BYTES": 50_000_000}).test_client()
+        for times in (cold, warm):
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, response.status_code
         body = response.get_data()
-        assert response.status_code == 200, response.status_code
     return {
-        "seconds": statistics.median(times),
+        "cold": statistics.median(cold),
+        "warm": statistics.median(warm),
         "bytes": len(body),
         "gzip": len(gzip.compress(body, 6)),
         "elements": len(re.findall(rb"<[a-zA-Z]", body)),
@@ -118,10 +123,10 @@ def main() -> None:
     use_browser = not args.no_browser and Path(CHROMIUM).exists()
     views = [("changes first", ""), ("every row (baseline)", "?changes=0")]
     print(
-        "| provisions | page | server | HTML | gzipped | elements | rows sent |"
-        + (" Chromium load | DOM nodes |" if use_browser else "")
+        "| provisions | page | server, cold | server, warm | HTML | gzipped | elements "
+        "| rows sent |" + (" Chromium load | DOM nodes |" if use_browser else "")
     )
-    print("|---:|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if use_browser else ""))
+    print("|---:|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if use_browser else ""))
     for n in (int(x) for x in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "big.db"
@@ -130,7 +135,8 @@ def main() -> None:
             for name, q in views:
                 m = measure(db, q, args.repeat)
                 line = (
-                    f"| {n:,} | {name} | {m['seconds']:.2f} s | {m['bytes'] / 1e6:.2f} MB | "
+                    f"| {n:,} | {name} | {m['cold']:.2f} s | {m['warm']:.2f} s | "
+                    f"{m['bytes'] / 1e6:.2f} MB | "
                     f"{m['gzip'] / 1e3:,.0f} kB | {m['elements']:,.0f} | {m['rows']:,.0f} |"
                 )
                 if q in chrome:

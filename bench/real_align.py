@@ -15,11 +15,16 @@ A phrase must occur in exactly one unit of its side (a provision for tracker, a 
 line for the line diff); the script lists the phrases that resolve to none or to several.
 Matching folds case, whitespace, quote and dash styles and ignores Markdown markup
 (``*``, ``_``, ``\\``, ``[``, ``]`` and link targets), so the same truth serves every reader.
+``=Themes`` must equal a unit (or one of its lines) but for its printed numbers, for short
+headings whose words occur elsewhere; ``phrase@2`` takes the second match in reading order
+(a table of contents repeats every heading).
+
 Flags follow the diff contract: ``renumbered`` means the number changed but the order did
 not, ``moved`` that the provision left the order (a moved provision is never also
-renumbered). ``renumbered: null`` means "not checked" (an unnumbered paragraph whose section number
-changed: whether its path counts as changed is the tree's convention, not a fact), and so
-does ``moved: null`` (two paragraphs that swapped places: which one moved is a choice).
+renumbered). ``renumbered: null`` means "not checked" (an unnumbered paragraph whose
+section number changed: whether its path counts as changed is the tree's convention, not a
+fact), and so does ``moved: null`` (two paragraphs that swapped places: which one moved is
+a choice).
 
 Metrics, per pair and overall (micro-averaged: counts are summed over pairs):
 

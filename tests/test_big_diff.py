@@ -88,3 +88,31 @@ def test_responses_are_gzipped(client: FlaskClient) -> None:
     assert "Content-Encoding" not in plain.headers
     api = client.get("/api/documents", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in api.headers  # small: not worth it
+
+
+def test_a_comparison_is_computed_once_per_process(big_db: Path) -> None:
+    app = create_app({"DATABASE": str(big_db)})
+    client = app.test_client()
+    client.get("/d/big/diff/a..b")
+    cache = app.extensions["tracker.comparisons"]
+    assert len(cache) == 1
+    ((key, first),) = cache.items()
+    client.get("/d/big/diff/a..b?format=json&rows=0-3")
+    client.get("/d/big/diff/a..b?page=2")
+    assert len(cache) == 1 and cache[key] is first
+    client.get("/d/big/diff/b..a")  # another pair: another entry
+    assert len(cache) == 2
+
+
+def test_a_link_to_any_row_finds_its_page_and_run(client: FlaskClient) -> None:
+    # Points 1, 2 and 3 sit in the first folded run; point 1700 after the last change.
+    page = client.get("/d/big/diff/a..b?row=new-2").get_data(as_text=True)
+    assert 'id="new-2"' in page and "run lazy" in page  # that run full, the others not
+    assert 'data-n="1"' in page
+    # A change on the second page, and a row folded after the last change.
+    second = client.get("/d/big/diff/a..b?row=new-1680").get_data(as_text=True)
+    assert 'id="new-1680"' in second and 'rel="prev"' in second
+    last = client.get("/d/big/diff/a..b?row=new-1699").get_data(as_text=True)
+    assert 'id="new-1699"' in last and 'rel="prev"' in last
+    # An unknown row is no error: the first page.
+    assert client.get("/d/big/diff/a..b?row=new-99999").status_code == 200

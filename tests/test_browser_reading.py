@@ -390,6 +390,13 @@ def test_folded_runs_of_a_big_diff_load_on_demand(browser, tmp_path) -> None:  #
         assert "lazy" not in run.get_attribute("class")
         assert run.locator(".row .cell.old .text").first.inner_text().startswith("Clause")
         shot(page, "read-big-diff-run-open")
+        # A shared link to a row folded away, or on another page, still lands on it.
+        for wanted in ("new-9", "new-1597"):
+            page.goto("/d/big/diff/a..b#" + wanted)
+            page.wait_for_url(re.compile(r"row=" + wanted))
+            page.locator("#" + wanted).wait_for()
+            assert page.locator("#" + wanted).is_visible()
+            assert page.evaluate("document.activeElement.id") == wanted
         assert not errors, errors
         context.close()
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracker import history
-from tracker.errors import NotFound
+from tracker.errors import NotFound, TrackerError
 from tracker.ingest import add_version, import_dir
 from tracker.serialize import history_json
 from tracker.sources import parse_text
@@ -181,14 +181,21 @@ def test_a_failed_link_leaves_the_database_as_it_was(
     store.close()
 
 
-def test_missing_links_are_built_on_first_use(tmp_path: Path) -> None:
+def test_missing_links_are_reported_by_reads_and_built_by_relink(tmp_path: Path) -> None:
     path = tmp_path / "plan.db"
     build(path).close()
     con = sqlite3.connect(path)
     con.executescript("DELETE FROM links; DELETE FROM steps;")
     con.close()
     with Store(path) as store:
-        assert [s.previous for s in history.timeline(store, "plan")] == [None, "v1", "v2", "v3"]
+        steps = history.timeline(store, "plan")
+        assert [s.previous for s in steps] == [None, "v1", "v2", "v3"]
+        assert "tracker relink plan" in steps[1].headline
+        with pytest.raises(TrackerError, match="run 'tracker relink plan'"):
+            history.lineage(store, "plan", "5")
+    assert step_pairs(path) == []  # a read never writes
+    with Store(path) as store:
+        history.relink(store, "plan")
     assert len(step_pairs(path)) == 3
 
 

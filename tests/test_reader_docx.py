@@ -11,22 +11,18 @@ from datetime import UTC, datetime
 import pytest
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
+from wordml import W
+from wordml import item as _item
+from wordml import lvl as _lvl
+from wordml import style_numbering as _style_numbering
 
 from tracker import readers
 from tracker.errors import InputError
 from tracker.readers import Block
 from tracker.readers import docx as docx_reader
 
-W = nsdecls("w")
 BULLET = "\u2022"
-
-
-def _lvl(ilvl: int, fmt: str, text: str, start: int = 1, extra: str = "") -> str:
-    return (
-        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
-        f'{extra}<w:lvlText w:val="{text}"/></w:lvl>'
-    )
 
 
 # abstract 10: the agreement's points 1. / 1.1 / (a) / (i)
@@ -64,19 +60,6 @@ NUMBERING = f"""<w:numbering {W}>
   <w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride></w:num>
 <w:num w:numId="7"><w:abstractNumId w:val="40"/></w:num>
 </w:numbering>"""
-
-
-def _style_numbering(doc, style_name: str, num_id: int) -> None:
-    """Tie a paragraph style to a list (its level is found through the level's pStyle)."""
-    ppr = doc.styles[style_name].element.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:numPr {W}><w:numId w:val="{num_id}"/></w:numPr>'))
-
-
-def _item(doc, text: str, num_id: int, ilvl: int) -> None:
-    p = doc.add_paragraph(text)
-    p._p.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {W}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
-    )
 
 
 def _raw(doc, xml: str) -> None:
@@ -179,7 +162,7 @@ def data() -> bytes:
 
 def test_blocks_with_word_numbering_accepted(data):
     reading = docx_reader.read(data, "agreement.docx")
-    assert reading.format == "docx" and reading.reader == "docx/1"
+    assert reading.format == "docx" and reading.reader == "docx/2"
     assert list(reading.blocks) == [
         Block("heading", "Ceasefire Agreement", level=1),
         Block("paragraph", "The parties sign this agreement in good faith."),
@@ -252,7 +235,7 @@ def test_tracked_original(data):
 
 def test_dispatch_by_name_and_content(data):
     reading = readers.read(data, name="x.docx")
-    assert reading.reader == "docx/1" and reading.name == "x.docx"
+    assert reading.reader == "docx/2" and reading.name == "x.docx"
     assert readers.read(data).format == "docx"  # sniffed from the ZIP signature
     assert readers.read(data, name="x.docx", tracked="original").blocks != reading.blocks
 

@@ -154,7 +154,7 @@ def test_news_article_meta() -> None:
         "author": "Mara Lindqvist, Tomas Ferreira",
     }
     assert reading.format == "html"
-    assert reading.reader == html_reader.READER == "html/1"
+    assert reading.reader == html_reader.READER == "html/2"
     assert reading.name == "page.html"
     assert reading.text == blocks_text(reading.blocks)
     assert "cookies" not in reading.text and "https://" not in reading.text
@@ -238,12 +238,15 @@ def test_list_markers_as_browsers_print_them(n: int, kind: str, printed: str) ->
 def test_css_list_style_wins_and_none_prints_no_number() -> None:
     page = (
         "<ol style='list-style-type: lower-roman'><li>one</li><li>two</li></ol>"
-        "<ol style='list-style: none'><li>(a) lettered in the text</li></ol>"
+        "<ol style='list-style: none'><li>(a) lettered in the text</li>"
+        "<li>Unmarked, a provision of its own.</li></ol>"
     )
+    # A list that prints no number is unmarked: its items are not one item's paragraphs.
     assert blocks(page) == [
         Block("item", "one", 0, "i.", True),
         Block("item", "two", 0, "ii.", True),
-        Block("item", "(a) lettered in the text", 0, "", True),
+        Block("item", "(a) lettered in the text", 0, "", False),
+        Block("item", "Unmarked, a provision of its own.", 0, "", False),
     ]
 
 
@@ -451,7 +454,7 @@ def test_bad_options_are_refused() -> None:
 def test_dispatch_and_sniffing() -> None:
     data = OFFICIAL.encode()
     reading = readers.read(data, name="x.html")
-    assert (reading.format, reading.reader) == ("html", "html/1")
+    assert (reading.format, reading.reader) == ("html", "html/2")
     assert reading.blocks == html_reader.read(data, "x.html").blocks
     assert readers.read(NEWS.encode(), name="x.html", selector="h1").blocks == (
         Block("heading", "Negotiators agree draft on river crossings", 1),

@@ -153,7 +153,7 @@ def data() -> bytes:
 
 def test_blocks(data):
     reading = pdf_reader.read(data, "agreement.pdf")
-    assert reading.format == "pdf" and reading.reader == "pdf/1"
+    assert reading.format == "pdf" and reading.reader == "pdf/2"
     plain = [" ".join(lines) for lines in filler()]
     assert [b.text for b in reading.blocks if b.text in plain] == plain
     blocks = [b for b in reading.blocks if b.text not in plain]
@@ -218,7 +218,7 @@ def test_fixture_has_what_the_reader_must_drop(data):
 
 
 def test_dispatch_by_name_and_content(data):
-    assert readers.read(data, name="x.pdf").reader == "pdf/1"
+    assert readers.read(data, name="x.pdf").reader == "pdf/2"
     assert readers.read(data).format == "pdf"  # sniffed from %PDF-
 
 

@@ -286,7 +286,7 @@ def test_heavily_reworded_pairs_rebuild_both_texts(seed: int) -> None:
     assert any(op == "=" and s.strip() for op, s in ops)  # common words stay common
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", range(2))
 def test_huge_pair_is_anchored_and_highlighted(seed: int) -> None:
     # ~60,000 words with 10% replaced: too big for an LCS table, anchored on trigrams;
     # most of the text stays equal, and each replaced word is inside a change.

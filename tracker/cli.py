@@ -41,8 +41,20 @@ class Context:
             self._store = Store(self.db_path)
         return self._store
 
+    @property
+    def reader(self) -> Store:
+        """The store inside one read transaction: everything a read command prints comes
+        from one state of the database, whatever writers commit meanwhile."""
+        store = self.store
+        store.begin_read()
+        return store
+
     def close(self) -> None:
         if self._store is not None:
+            # A command (unlike a page view) may write: what it computed while reading is
+            # cached now that its read transaction is over (tracker diff of two versions
+            # that are not neighbours answers from the cache the next time).
+            self._store.flush_diffs()
             self._store.close()
 
 
@@ -293,7 +305,7 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
     """List documents, or the versions of DOC oldest first."""
     from . import dates
 
-    store = c.store
+    store = c.reader
     if doc is None:
         docs = store.documents()
         if want_json(fmt, as_json):
@@ -355,7 +367,7 @@ def show(
     --source the original file)."""
     from . import dates
 
-    store = c.store
+    store = c.reader
     if output and not original:
         raise click.UsageError("-o/--output goes with --source")
     v = store.version(doc, label, with_text=not original)
@@ -425,7 +437,7 @@ def diff(
     else:
         if len(args) != 3:
             raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
-        cmp = compare.compare(c.store, *args)
+        cmp = compare.compare(c.reader, *args)
     fmt = "json" if as_json else fmt
     # JSON and text are written as they are produced, piece by piece, never as one string.
     if fmt == "json" and pretty:
@@ -471,7 +483,11 @@ def _loopback(host: str) -> bool:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--connections", default=1000, show_default=True, type=click.IntRange(16, 100_000),
+              help="Most open connections (idle ones are closed after 30 s).")  # fmt: skip
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="Reverse proxy whose X-Forwarded-* headers to believe.")  # fmt: skip
 @click.option("--read-only", is_flag=True, help="Serve for reading only: no adding versions.")
 @click.option(
     "--token",
@@ -480,7 +496,14 @@ def _loopback(host: str) -> bool:
 )
 @pass_ctx
 def serve(
-    c: Context, host: str, port: int, threads: int, read_only: bool, token: str | None
+    c: Context,
+    host: str,
+    port: int,
+    threads: int,
+    connections: int,
+    trusted_proxy: str | None,
+    read_only: bool,
+    token: str | None,
 ) -> None:
     """Serve the web UI with waitress (a production WSGI server). On an address other
     than loopback it needs --read-only or --token: anyone who can reach it could add
@@ -496,15 +519,19 @@ def serve(
         raise InputError("the token is too short: use at least 16 characters")
     import waitress
 
-    from web import create_app
+    from web import FORM_OVERHEAD, create_app, server
 
     _ = c.store  # create or migrate the database before the first request
     app = create_app(
         {"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes, "READ_ONLY": read_only, "TOKEN": token}
     )
+    opts = server.options(
+        threads=threads, max_body=c.max_bytes + FORM_OVERHEAD, connection_limit=connections,
+        trusted_proxy=trusted_proxy,
+    )  # fmt: skip
     mode = "read-only" if read_only else ("adding needs the token" if token else "open")
     click.echo(f"serving {c.db_path} on http://{host}:{port}/ ({mode}; Ctrl-C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="tracker")
+    waitress.serve(app, host=host, port=port, **opts)
 
 
 # History commands (history, blame, figures, search, query, export, relink) live in

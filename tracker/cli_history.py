@@ -142,7 +142,7 @@ def history(
     provision's number or path (10, 10.b, ¶3) in version --at (default: the latest)."""
     from .history import lineage
 
-    lin = lineage(c.store, doc, number, at_label)
+    lin = lineage(c.reader, doc, number, at_label)
     if want_json(fmt, as_json):
         from .serialize import history_json
 
@@ -178,7 +178,7 @@ def blame(c: Context, doc: str, number: str, at_label: str | None, fmt: str, as_
     where it first appeared in this provision's lineage (like git blame, per phrase)."""
     from .history import blame as blame_of
 
-    b = blame_of(c.store, doc, number, at_label)
+    b = blame_of(c.reader, doc, number, at_label)
     if want_json(fmt, as_json):
         from .serialize import blame_json
 
@@ -228,7 +228,7 @@ def figures(c: Context, doc: str, fmt: str, as_json: bool, as_csv: bool) -> None
     provision, from version, to version, old → new."""
     from .history import figures as figures_of
 
-    figs = figures_of(c.store, doc)
+    figs = figures_of(c.reader, doc)
     fmt = _pick_format(fmt, as_json, as_csv)
     from .serialize import FIGURE_FIELDS, figure_row, figures_json
 
@@ -287,7 +287,7 @@ def search(
 
     as_json = want_json(fmt, as_json)
     marks = ("[", "]") if as_json else _marks()
-    hits = search_for(c.store, query, doc, limit, marks, advanced=advanced)
+    hits = search_for(c.reader, query, doc, limit, marks, advanced=advanced)
     if as_json:
         from .serialize import search_json
 
@@ -317,11 +317,21 @@ def query_text(res: QueryResult) -> str:
     return "\n".join(out + [note])
 
 
+def _finite(value: float) -> float:
+    """FloatRange lets nan through (every comparison with nan is false): refuse it here."""
+    import math
+
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 @cli.command()
 @click.argument("sql")
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000),
               help="Most rows returned.")  # fmt: skip
 @click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.01, 600),
+              callback=lambda ctx, param, value: _finite(value),
               help="Seconds before the query is stopped.")  # fmt: skip
 @format_option("text", "json", "csv")
 @click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
@@ -332,8 +342,9 @@ def query(
     """Run one read-only SQL statement (SELECT, WITH or EXPLAIN) on the database. Writes,
     ATTACH and PRAGMA writes are refused; a query running past --timeout is stopped. The
     README documents the schema."""
-    from .history import run_query
+    from .history import lower_heap_limit, run_query
 
+    lower_heap_limit()  # this process only runs the query: cap SQLite's memory for it
     res = run_query(c.db_path, sql, limit=limit, timeout=timeout)
     fmt = _pick_format(fmt, as_json, as_csv)
     if fmt == "json":
@@ -437,7 +448,7 @@ def export(c: Context, doc: str, fmt: str) -> None:
     consecutive versions. The json form is loaded back with `tracker import-export`."""
     from .history import export as export_of
 
-    data = export_of(c.store, doc)
+    data = export_of(c.reader, doc)
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":

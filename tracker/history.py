@@ -70,9 +70,11 @@ def _link_rows(
     ]
 
 
-def _link_pair(store: Store, old: Version, new: Version) -> Diff:
-    """Diff two consecutive versions and store the step and its links."""
-    d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+def _link_pair(store: Store, old: Version, new: Version, d: Diff | None = None) -> Diff:
+    """Diff two consecutive versions (unless ``d``, their diff, is given) and store the
+    step and its links."""
+    if d is None:
+        d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
     _store_step(store, old, new, d)
     return d
 
@@ -131,6 +133,12 @@ def relink_many(
             _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
         ]
     with store.transaction():
+        # Under the write lock, the timelines again: a version added since the diffs were
+        # computed would make them stale, and then they are computed here.
+        now = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
+        if [(o.id, n.id) for _, st in now for o, n in st] != [(o.id, n.id) for o, n in pairs]:
+            plan, computed = now, None
+            pairs = [(old, new) for _, steps in plan for old, new in steps]
         for doc, _ in plan:
             store.delete_lineage(doc)
             store.drop_diff_cache(doc)
@@ -150,16 +158,54 @@ def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:
     return d
 
 
-def link_version(store: Store, version: Version) -> None:
+@dataclass(frozen=True)
+class LinkPlan:
+    """The diffs of a version about to be added with the neighbours it will have, computed
+    before the write lock is taken (the diffs are most of the cost of an add). Used only
+    if the neighbours are still the same under the lock."""
+
+    prev_id: int | None
+    next_id: int | None
+    with_prev: Diff | None
+    with_next: Diff | None
+
+
+def plan_links(store: Store, doc: str, at: str, provisions: list[Provision]) -> LinkPlan | None:
+    """Diff ``provisions`` (a version of ``doc`` at ``at``, not stored yet) with the
+    versions that will be its neighbours, from one snapshot. None for a new document."""
+    with store.snapshot():
+        if not store.has_document(doc):
+            return None
+        timeline = store.versions(doc)
+        # A new version sorts after every version with the same time (ties by id).
+        i = sum(1 for v in timeline if v.at <= at)
+        prev = timeline[i - 1] if i > 0 else None
+        nxt = timeline[i] if i < len(timeline) else None
+        old_p = store.provisions(prev.id) if prev else None
+        new_p = store.provisions(nxt.id) if nxt else None
+    return LinkPlan(
+        prev.id if prev else None,
+        nxt.id if nxt else None,
+        diff_provisions(old_p, provisions) if old_p is not None else None,
+        diff_provisions(provisions, new_p) if new_p is not None else None,
+    )
+
+
+def link_version(store: Store, version: Version, plan: LinkPlan | None = None) -> None:
     """Link a just-stored version with its timeline neighbours. Inserted between two
     versions, it replaces their step with two. Call inside the adding transaction.
 
-    Cost: at most two diffs with the neighbouring versions (~10 ms each for 50 provisions)."""
+    Cost: at most two diffs with the neighbouring versions (~10 ms each for 50 provisions),
+    none when ``plan`` computed them for the same neighbours before the lock was taken."""
     timeline = store.versions(version.document)
     ids = [v.id for v in timeline]
     i = ids.index(version.id)
     prev = timeline[i - 1] if i > 0 else None
     nxt = timeline[i + 1] if i + 1 < len(timeline) else None
+    fresh = plan is not None and (plan.prev_id, plan.next_id) == (
+        prev.id if prev else None,
+        nxt.id if nxt else None,
+    )
     with store.transaction():
         if store.step_count(version.document) != max(len(timeline) - 2, 0):
             # Links missing or stale (a database from before links existed): build all.
@@ -167,20 +213,31 @@ def link_version(store: Store, version: Version) -> None:
             return
         if prev is not None:
             store.delete_lineage(version.document, from_version=prev.id)
-            _link_pair(store, prev, version)
+            _link_pair(store, prev, version, plan.with_prev if fresh and plan else None)
         if nxt is not None:
-            _link_pair(store, version, nxt)
+            _link_pair(store, version, nxt, plan.with_next if fresh and plan else None)
+
+
+def is_linked(store: Store, doc: str, versions: list[Version] | None = None) -> bool:
+    """Whether every step of ``doc``'s timeline has its stored links (one count query)."""
+    versions = store.versions(doc) if versions is None else versions
+    return store.step_count(doc) == max(len(versions) - 1, 0)
 
 
 def ensure_links(store: Store, doc: str, versions: list[Version] | None = None) -> None:
-    """Build a document's links if they are missing (a database migrated from before
-    links existed). One count query when they are there."""
-    versions = store.versions(doc) if versions is None else versions
-    if store.step_count(doc) == max(len(versions) - 1, 0):
-        return
-    if store.readonly:
+    """Refuse to answer from missing or partial links. Reads never write: links are
+    built when versions are added, by a migration, or by ``tracker relink``."""
+    if not is_linked(store, doc, versions):
         raise TrackerError(f"the history of {doc!r} is not linked yet: run 'tracker relink {doc}'")
-    relink(store, doc)
+
+
+def link_unlinked(store: Store) -> list[str]:
+    """Relink every document whose links are missing or partial; returns their names.
+    The write-path repair (migrations call it)."""
+    docs = [d.slug for d in store.documents() if not is_linked(store, d.slug)]
+    for doc in docs:
+        relink(store, doc)
+    return docs
 
 
 # --- timeline -----------------------------------------------------------------------------
@@ -201,21 +258,27 @@ class Step:
 
 
 def timeline(store: Store, doc: str) -> list[Step]:
+    """A document's versions with what changed at each step, from the stored steps. A step
+    whose links are missing still answers (with a note to run ``tracker relink``): a
+    read never builds them."""
     versions = store.versions(doc)
-    ensure_links(store, doc, versions)
     steps = {s["to_version"]: s for s in store.steps(doc)}
     out = []
-    for v in versions:
+    for i, v in enumerate(versions):
         s = steps.get(v.id)
+        previous = s["from_label"] if s else (versions[i - 1].label if i else None)
+        headline = s["headline"] if s else ""
+        if previous and not s:
+            headline = f"not linked yet: run 'tracker relink {doc}'"
         out.append(
             Step(
                 v.label,
                 v.at,
                 v.kind,
                 v.n_provisions,
-                s["from_label"] if s else None,
+                previous,
                 json.loads(s["summary"]) if s else {},
-                s["headline"] if s else "",
+                headline,
             )
         )
     return out
@@ -613,6 +676,10 @@ class Hit:
 # Matches ranked per search: the newest this many (by storage order). Ranking is linear in
 # the matches; with the cap a word found in most provisions still answers in ~15 ms.
 SEARCH_CANDIDATES = 2000
+# FTS5 cost grows with the query: 1,000 prefix terms (3 kB) ran 100 s on the samples. A
+# search is a few words or a phrase; the time limit stops what the length limit lets by.
+SEARCH_MAX_CHARS = 500
+SEARCH_SECONDS = 2.0
 
 
 def search(
@@ -622,21 +689,29 @@ def search(
     limit: int = 50,
     mark: tuple[str, str] = ("[", "]"),
     advanced: bool = False,
+    timeout: float = SEARCH_SECONDS,
 ) -> list[Hit]:
     """FTS5 full-text search over every provision of every version, best match (bm25)
     first among the newest :data:`SEARCH_CANDIDATES` matches. ``query`` is taken as typed
     (words, "phrases", prefix*; figures and punctuation are searched for as they are);
     with ``advanced`` it is FTS5 syntax: AND/OR/NOT, NEAR(...), column filters. Matches
-    are wrapped in ``mark``."""
+    are wrapped in ``mark``. Queries over :data:`SEARCH_MAX_CHARS` characters, or running
+    past ``timeout`` seconds, are refused as too expensive."""
     if not query.strip():
         raise QueryError("empty search query")
+    if len(query) > SEARCH_MAX_CHARS:
+        raise QueryError(
+            f"search query too expensive: {len(query):,} characters, the limit is "
+            f"{SEARCH_MAX_CHARS}; search for fewer words"
+        )
     if doc is not None:
         store.document(doc)
     match = query if advanced else store.plain_match(query)
     if not match.strip():
         raise QueryError(f"nothing to search for in {query!r}")
     try:
-        rows = store.search(match, doc, limit, mark, max(SEARCH_CANDIDATES, limit))
+        with store.time_limit(timeout, "search query"):
+            rows = store.search(match, doc, limit, mark, max(SEARCH_CANDIDATES, limit))
     except sqlite3.OperationalError as exc:
         hint = "" if advanced else " (without advanced mode, the query is searched as typed)"
         raise QueryError(f"bad search query {query!r}: {exc}{hint}") from None
@@ -754,23 +829,80 @@ def _ro_connect(db_path: str | Path) -> sqlite3.Connection:
         raise QueryError(f"cannot open {db_path} read-only: {exc}") from None
 
 
+# Memory limits of a query. One value (string or blob) may not exceed QUERY_MAX_VALUE
+# (per connection: randomblob(1e9) stops at once instead of allocating 1 GB); the rows
+# handed back may not exceed QUERY_MAX_RESULT bytes in all; and `tracker query` caps
+# SQLite's heap at QUERY_HEAP_LIMIT for its process (sorts, group_concat...).
+QUERY_MAX_VALUE = 64 * 1024 * 1024
+QUERY_HEAP_LIMIT = 256 * 1024 * 1024
+QUERY_MAX_RESULT = 128 * 1024 * 1024
+MAX_TIMEOUT = 600.0
+
+
+def lower_heap_limit(nbytes: int = QUERY_HEAP_LIMIT) -> None:
+    """Cap SQLite's heap for the whole process (PRAGMA hard_heap_limit). The pragma can only
+    lower the limit, never raise or lift it again, so this is for a process that only
+    runs queries (``tracker query``), not for a library call inside a longer-lived one."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"PRAGMA hard_heap_limit = {int(nbytes)}")
+    finally:
+        conn.close()
+
+
+def check_timeout(timeout: Any) -> float:
+    """A finite number of seconds in (0, MAX_TIMEOUT]: nan or inf would disable the limit."""
+    import math
+
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise QueryError(f"bad timeout {timeout!r}: give seconds between 0 and {MAX_TIMEOUT:g}")
+    return value
+
+
+def _fetch(cur: sqlite3.Cursor, limit: int, timeout: float, deadline: float) -> list[Any]:
+    """Up to ``limit + 1`` rows, one at a time (a batch of 256 rows of 60 MB values was
+    15 GB before any check), stopping past QUERY_MAX_RESULT bytes or the deadline."""
+    rows: list[Any] = []
+    size = 0
+    for row in cur:
+        size += sum(len(v) if isinstance(v, str | bytes) else 8 for v in row)
+        if size > QUERY_MAX_RESULT:
+            raise QueryError(
+                f"query stopped: its result is over {QUERY_MAX_RESULT // 2**20} MB; "
+                "select fewer rows or columns"
+            )
+        if time.monotonic() > deadline:
+            raise QueryError(f"query stopped: it ran past the {timeout:g} s time limit")
+        rows.append(row)
+        if len(rows) > limit:
+            break
+    return rows
+
+
 def run_query(
     db_path: str | Path, sql: str, limit: int = 1000, timeout: float = 5.0
 ) -> QueryResult:
     """Run one reading statement on a separate read-only connection (``mode=ro``), with
-    an authorizer that denies anything but reads, a time limit and a row limit."""
+    an authorizer that denies anything but reads, a time limit, a row limit and memory
+    limits (see QUERY_MAX_VALUE; :func:`lower_heap_limit` adds a process-wide one)."""
+    timeout = check_timeout(timeout)
     sql = _check_single_read(sql)
     conn = _ro_connect(db_path)
     denied: list[str] = []
     start = time.monotonic()
     deadline = start + timeout
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), _PROGRESS_EVERY)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, QUERY_MAX_VALUE)
     try:
         conn.set_authorizer(_authorizer(denied))
         cur = conn.execute(sql)
-        rows = cur.fetchmany(limit + 1)
+        rows = _fetch(cur, limit, timeout, deadline)
         columns = tuple(d[0] for d in cur.description or ())
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, MemoryError) as exc:
         raise _query_error(exc, denied, timeout, deadline) from None
     finally:
         conn.close()
@@ -778,12 +910,17 @@ def run_query(
 
 
 def _query_error(
-    exc: sqlite3.Error, denied: list[str], timeout: float, deadline: float
+    exc: BaseException, denied: list[str], timeout: float, deadline: float
 ) -> QueryError:
     if denied:
         return QueryError(f"refused: {denied[0]} is not allowed (read-only queries only)")
     if "interrupted" in str(exc) and time.monotonic() > deadline:
         return QueryError(f"query stopped: it ran past the {timeout:g} s time limit")
+    if isinstance(exc, MemoryError) or "too big" in str(exc):
+        return QueryError(
+            f"query stopped: it needed more memory than allowed (values up to "
+            f"{QUERY_MAX_VALUE // 2**20} MB, {QUERY_HEAP_LIMIT // 2**20} MB in all)"
+        )
     return QueryError(f"bad query: {exc}")
 
 
@@ -899,10 +1036,11 @@ def _check_export(data: Any) -> None:
 
 
 def _insert_versions(store: Store, slug: str, versions: list[dict]) -> dict[str, Version]:
-    from .ingest import sha256  # ingest imports this module: import at call time
+    from .ingest import check_label, sha256  # ingest imports this module: import at call time
 
     out = {}
     for v in versions:
+        check_label(v["label"])
         if sha256(v["text"]) != v["sha256"]:
             raise InputError(f"version {v['label']!r}: text does not match its sha256")
         provisions = [

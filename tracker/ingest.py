@@ -16,15 +16,17 @@ from pathlib import Path
 
 from . import dates
 from .errors import Conflict, InputError, TrackerError
-from .history import link_version
+from .history import link_version, plan_links
 from .provisions import VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
 from .store import Original, Store, Version
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+# Both are checked with fullmatch: ``$`` would also match before a final newline, and
+# "doc\n" stored that way could never be named again. Neither allows a control character.
+SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 # Labels appear in URLs (``/d/doc/diff/a..b``) and in ``DOC:LABEL``: no spaces, ``:``,
 # ``/`` or ``..``.
-LABEL = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+LABEL = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Added:
 
 
 def check_slug(slug: str) -> str:
-    if not SLUG.match(slug or ""):
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise InputError(
             f"bad document name {slug!r}: use lower-case letters, digits, '-', '_' or '.', "
             "starting with a letter or digit"
@@ -47,7 +49,7 @@ def check_slug(slug: str) -> str:
 
 
 def check_label(label: str) -> str:
-    if not LABEL.match(label or ""):
+    if not isinstance(label, str) or not LABEL.fullmatch(label):
         raise InputError(
             f"bad label {label!r}: use letters, digits, '.', '_', '+' or '-' (no spaces, "
             "':', '/' or '..')"
@@ -125,6 +127,13 @@ def add_version(
     if label:
         check_label(label)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    # The diffs with the future neighbours, before the write lock: other writers queue
+    # only for the inserts (the plan is dropped if a neighbour changed meanwhile).
+    plan = (
+        None
+        if store.db.conn.in_transaction
+        else plan_links(store, doc, dates.iso(when), provisions)
+    )
 
     with store.transaction():
         created = not store.has_document(doc)
@@ -154,7 +163,7 @@ def add_version(
         }
         version = store.insert_version(row, provisions, original_of(source))
         # Same transaction: a version is never stored without its links to its neighbours.
-        link_version(store, version)
+        link_version(store, version, plan)
     return Added(version, stored=True, document_created=created)
 
 

@@ -259,6 +259,16 @@ def _continues(f: _Frame, m: markers.Marker) -> bool:
     return (f.value, f.sub) < (m.value, m.sub) and m.value <= f.value + skip
 
 
+def _given(number: str) -> markers.Marker | None:
+    """A number the format gives outside the text (an ordered list's ``3.``, Word's
+    automatic ``1.2``, ``Article 5`` or ``(a)``) read as a marker. It stands alone, so it is
+    read as if a capitalised title followed: ``1.2`` and ``Article 5`` are markers before
+    ``Scope``, not before ``million``, and a given number is never a figure in a sentence.
+    (Read before ``x``, Word's ``1.2`` and ``Annex 01`` were no markers at all, and an item
+    that a text version numbers ``1.2`` was an unnumbered one in DOCX.)"""
+    return markers.parse(number + " X")
+
+
 def _multi_after(new: str, old: str) -> bool:
     a, b = old.split("."), new.split(".")
     if len(a) != len(b) or not all(x.isdigit() for x in a + b):
@@ -274,6 +284,7 @@ class _Builder:
         self.stack: list[_Frame] = [_Frame(-1, "doc", -1, "", 0, "", "")]
         self.current = -1  # the node that takes continuation lines
         self.list_depth = -1  # depth of the list item being read (-1: outside lists)
+        self.bare: _Frame | None = None  # a bare "Article 5" just read, awaiting its title
 
     # -- nodes
 
@@ -311,7 +322,39 @@ class _Builder:
         frame = _Frame(node, kind, level, m.style, m.value, number, heading, self.list_depth,
                        sub=m.sub)  # fmt: skip
         self.stack.append(frame)
+        if m.keyword and not text:
+            self.bare = frame
         return frame
+
+    def title(self, block: Block) -> bool:
+        """Whether ``block`` is the title of the bare ``Article 5`` (``Annex II``, ``§ 12``)
+        just read, set on a line of its own below it (``Article 5`` / ``Scope``), and if
+        so take it as that provision's text, as when both stand on one line (``Article 5
+        Scope``). Drafts print the title below the number as a heading, a bold line or a
+        plain paragraph depending on the format; read as a heading of its own it would
+        close the article it names, read as a paragraph it would be a provision of it."""
+        frame, self.bare = self.bare, None
+        if frame is None or block.kind not in ("heading", "paragraph") or block.number:
+            return False
+        text = " ".join(block.text.split())
+        node = self.nodes[frame.node]
+        if (
+            not text
+            or len(text) > 80
+            or "\n" in block.text.strip()
+            or text[-1] in ".;:,!?"
+            or not text[0].isupper()
+            or markers.parse(text)
+            or markers.bullet(text)
+            or node.lines != [""]
+            or self.stack[-1] is not frame
+        ):
+            return False
+        node.lines = [text]
+        self.current = frame.node
+        if frame.kind == "heading":
+            frame.heading = f"{frame.heading} {text}"
+        return True
 
     def unnumbered(self, parent: _Frame, text: str) -> int:
         parent.counter += 1
@@ -393,7 +436,7 @@ class _Builder:
     def heading(self, text: str, level: float, number: str, title: bool) -> None:
         stack = self.stack
         text = " ".join(text.split())
-        m = markers.parse(number + " x") if number else markers.parse(text)
+        m = _given(number) if number else markers.parse(text)
         if level >= PSEUDO_LEVEL and m is not None:
             # Bold paragraphs used as headings carry no level: "**C. Sources**" after
             # "**4. WHAT WE COLLECT**" is a sub-heading of section 4, since it is of
@@ -431,11 +474,14 @@ class _Builder:
     def item(self, text: str, level: int, number: str, ordered: bool) -> None:
         stack = self.stack
         if ordered and not number:
-            # Another paragraph of an ordered item (a reader's convention): its text.
+            # Another paragraph of an ordered item (a reader's convention): its text,
+            # where a printed marker starts a point as on any line ("(a) ..." set as a
+            # paragraph of the item, as in a loose Markdown list).
             for f in reversed(stack):
                 if f.kind == "item" and f.level == level:
-                    self.nodes[f.node].lines += ["", *text.split("\n")]
+                    self.nodes[f.node].lines.append("")
                     self.current = f.node
+                    self.lines(text.split("\n"))
                     return
         while len(stack) > 1 and (
             (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
@@ -444,18 +490,21 @@ class _Builder:
         self.list_depth = level - 1
         lines = text.split("\n")
         first = lines[0].strip()
-        m = markers.parse(number + " x") if number else markers.parse(first)
+        m = _given(number) if number else markers.parse(first)
         own = markers.parse(first) if number else None
-        if own is not None and (own.style in _TOP_STYLES or own.keyword):
-            # "13. 1. PROFILES": a list that only carries items whose text has its own
-            # number; the printed number in the text is the one readers cite.
+        if own is not None:
+            # "13. 1. PROFILES", "1. (a) the army": a list that only carries items whose
+            # text has its own number; the printed number in the text is the one readers
+            # cite (a site's stylesheet, which no reader sees, often hides the list's).
             m, number = own, ""
         if m is not None:
             body = first if number else first[m.end :].strip()
             if number:
                 # The list's own nesting says where the item goes: a "1." inside item
-                # "1." is its first sub-item, not a restart.
-                parent = stack[-1]
+                # "1." is its first sub-item, not a restart. Unless it goes on with a
+                # series that points outside the list interrupted: "3." resuming a list
+                # after "(a)".."(c)" set as paragraphs is point 2's sibling, not 2(c)'s.
+                parent = self._resumed(m, level) or stack[-1]
             else:
                 placed = self.place(m, strict=False)
                 parent, m = placed if placed else (stack[-1], m)
@@ -463,12 +512,31 @@ class _Builder:
                     parent = stack[-1]
             self.numbered(parent, m, body, "item", level)
         else:
+            if not ordered and markers.bullet(first):
+                first = first[2:].strip()  # "- text" in a list item: one bullet, not two
             node = self.bulleted(stack[-1], "-" if not ordered else "", first)
             self.stack.append(
                 _Frame(node, "item", level, "", 0, "", stack[-1].heading, self.list_depth)
             )
         self.list_depth = level
         self.lines(lines[1:])
+
+    def _resumed(self, m: markers.Marker, level: int) -> _Frame | None:
+        """The parent of an item numbered ``m`` at list depth ``level`` when it continues
+        an open provision of its series that lies below points opened outside the list
+        (the stack is cut back to it), else None."""
+        stack = self.stack
+        top = stack[-1]
+        if top.kind == "item" or top.in_list >= level:
+            return None  # the list's own nesting holds
+        for k in range(len(stack) - 1, 0, -1):
+            f = stack[k]
+            if f.kind == "heading" or (f.kind == "item" and f.level < level):
+                return None
+            if f.style and _family(f.style) == _family(m.style) and _continues(f, m):
+                del stack[k:]
+                return stack[-1]
+        return None
 
     def entry(self, text: str, level: int, number: str) -> None:
         """An entry of a table of contents: cited as ``contents.3``, apart from section 3
@@ -478,7 +546,7 @@ class _Builder:
             (stack[-1].kind == "item" and stack[-1].level >= level) or stack[-1].in_list >= level
         ):
             stack.pop()
-        m = markers.parse(text) or (markers.parse(number + " x") if number else None)
+        m = markers.parse(text) or (_given(number) if number else None)
         if m is None:
             node = self.bulleted(stack[-1], "", text)
         else:
@@ -496,7 +564,11 @@ class _Builder:
                 if f.kind == "item" and f.level == level - 1:
                     target = f.node
                     break
-            self.nodes[target].lines += ["", *[ln.rstrip() for ln in text.split("\n")]]
+            # Its lines go on the provision, where a printed marker starts a point as on
+            # any line: "(a) ..." set as a paragraph of a list item.
+            self.nodes[target].lines.append("")
+            self.current = target
+            self.lines(text.split("\n"))
             return
         stack = self.stack
         lines = text.split("\n")
@@ -551,14 +623,26 @@ class _Builder:
 def _title(blocks: Sequence[Block]) -> int:
     """Index of the document's title: the one heading of the top level, first of all
     headings and near the start. It is a provision of its own, not a section that
-    everything would nest under."""
+    everything would nest under. A title set in the same style as the sections (every
+    heading a Word "Heading 1", an HTML ``h1``) is still one when it is the only
+    unnumbered one of them: "Ceasefire Agreement" above "Article 1", "Article 2"... reads
+    as it does in a plain text, where headings have no levels."""
     headings = [(k, b.level) for k, b in enumerate(blocks) if b.kind == "heading"]
     if not headings:
         return -1
     top = min(level for _, level in headings)
     at_top = [k for k, level in headings if level == top]
-    if len(at_top) == 1 and at_top[0] == headings[0][0] and at_top[0] <= 2:
-        return at_top[0]
+    first = headings[0][0]
+    if at_top[0] != first or first > 2:
+        return -1
+    if len(at_top) == 1:
+        return first
+
+    def numbered(b: Block) -> bool:
+        return bool(b.number or markers.parse(" ".join(b.text.split())))
+
+    if not numbered(blocks[first]) and all(numbered(blocks[k]) for k in at_top[1:]):
+        return first
     return -1
 
 
@@ -592,6 +676,9 @@ def _build_plan(blocks: Sequence[Block]) -> list[_Node]:
     title = _title(blocks)
     contents = _contents(blocks)
     for k, block in enumerate(blocks):
+        if b.bare is not None and b.title(block):
+            continue
+        b.bare = None
         if block.kind == "heading":
             b.heading(block.text, block.level, block.number, k == title)
         elif k in contents:
@@ -619,8 +706,8 @@ def _build_reporting(blocks: Sequence[Block]) -> list[_Node]:
 def _paths(nodes: list[_Node]) -> list[str]:
     """Each node's path: a numbered provision's citation when it is unique in the version,
     else its parent's path and its own component. Duplicates (a draft that restarts its
-    numbering) are told apart by a counted suffix (``4'``, ``4''2``...): one dictionary
-    lookup each, however many repeat."""
+    numbering) are told apart by primes, then a count (``4'``, ``4''``, ``4'''``,
+    ``4'4``): one dictionary lookup each, however many repeat."""
     cites: dict[str, int] = {}
     for n in nodes:
         if n.number:
@@ -636,7 +723,8 @@ def _paths(nodes: list[_Node]) -> list[str]:
             path = n.comp
         if path in seen:
             seen[path] += 1
-            path = f"{path}'" if seen[path] == 1 else f"{path}'{seen[path]}"
+            n = seen[path]
+            path = path + "'" * n if n <= 3 else f"{path}'{n}"
         else:
             seen[path] = 0
         out.append(path)

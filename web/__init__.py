@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import secrets
+import threading
 from typing import Any
 
 from flask import Flask, Response
@@ -17,7 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from tracker.sources import DEFAULT_MAX_BYTES
 
-from . import auth, db, errors, present
+from . import auth, db, errors, forms, present
 
 csrf = CSRFProtect()
 
@@ -87,6 +88,11 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
         # TOKEN is set, anyone otherwise.
         READ_ONLY=False,
         TOKEN=None,
+        # Searches: each stopped after SEARCH_TIMEOUT seconds, at most SEARCH_SLOTS at
+        # once; another waits up to SEARCH_WAIT seconds for a slot, then gets a 503.
+        SEARCH_TIMEOUT=1.0,
+        SEARCH_SLOTS=2,
+        SEARCH_WAIT=0.1,
     )
     app.config.update(config)
     limit = int(app.config["MAX_BYTES"]) + FORM_OVERHEAD
@@ -97,6 +103,13 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
         app.config["MAX_FORM_MEMORY_SIZE"] = limit
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    app.extensions["tracker_search_slots"] = threading.BoundedSemaphore(
+        int(app.config["SEARCH_SLOTS"])
+    )
+    # Form fields keep undecodable bytes (as surrogates) so the add form can refuse them
+    # as the CLI refuses such a file, instead of storing U+FFFD.
+    app.request_class = forms.RawFormRequest
 
     csrf.init_app(app)
     db.init_app(app)

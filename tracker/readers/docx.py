@@ -39,10 +39,14 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .. import markers
 from ..errors import InputError, TooLarge
 from .base import Block, Reading, blocks_text
 
-READER = "docx/1"
+# 2: Word's computed numbers outside the text ("1.2", "Annex 01") are read as numbers
+# when the provision tree is built, so versions read by 1 are read again; an empty
+# paragraph numbered "Article 5" (or as a heading) is kept, with its number as its text.
+READER = "docx/2"
 
 # The uncompressed size of the package, all parts together. The caller limits the bytes of
 # the file; this limits what a small hostile ZIP (a "zip bomb") inflates to in memory.
@@ -631,9 +635,17 @@ class _Body:
     def _block(self, para: _Para) -> Block | None:
         numbered = self._number(para)
         text = para.text.strip()
-        if not text:
-            return None
         level = self.styles.heading_level(para.style, para.outline)
+        if not text:
+            # An empty paragraph prints nothing, unless Word numbers it as a heading or
+            # with a keyword ("Article 5" on a line of its own, its title in the next
+            # paragraph, as drafts set articles): then its number is what it prints.
+            number = numbered[0] if numbered else ""
+            if not number or not (level is not None or _keyword_number(number)):
+                return None
+            if level is not None:
+                return Block("heading", number, level=level)
+            return Block("paragraph", number)
         if level is not None:
             if numbered and numbered[0]:
                 text = f"{numbered[0]} {text}"
@@ -682,6 +694,12 @@ class _Body:
             parts.append(self.carry.strip())
         self.carry = ""
         return " ".join(" ".join(parts).split("\n"))
+
+
+def _keyword_number(number: str) -> bool:
+    """Whether Word's computed ``number`` names a provision (``Article 5``, ``Annex II``)."""
+    m = markers.parse(number)
+    return m is not None and bool(m.keyword) and m.end >= len(number.rstrip())
 
 
 def _enclosing_table(el):

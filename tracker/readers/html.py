@@ -66,7 +66,8 @@ import lxml.html
 from ..errors import InputError
 from .base import Block, Reading, blocks_text
 
-READER = "html/1"
+# 2: items of an ordered list that prints no number (list-style: none) are unmarked.
+READER = "html/2"
 MAIN_CHOICES = ("auto", "all", "trafilatura")
 
 # --- decoding -------------------------------------------------------------------------
@@ -462,11 +463,13 @@ class _Walker:
         lst = self.lists[-1] if self.lists else None
         number, ordered = "", False
         if lst is not None and lst.ordered:
-            ordered = True
             value = _int_attr(el, "value")
             if value is not None:
                 lst.next = value
             number = _marker(lst.next, _list_type(el, lst.kind))
+            # "list-style: none" prints no number: its items are unmarked, each one a
+            # provision (an ordered item without a number is another paragraph of one).
+            ordered = bool(number)
             lst.next += lst.step
         level = max(len(self.lists) - 1, 0)
         self.sinks.append(_Sink("item", level=level, number=number, ordered=ordered))

@@ -12,7 +12,9 @@ format. What only plain text needs is decided here:
 - a paragraph whose first line is indented continues the provision above it (a wrapped
   point with a blank line in it), shown by ``level`` 1;
 - an article pasted with no blank line at all is one paragraph per line (unless it is
-  numbered, when the lines belong to their points).
+  numbered, when the lines belong to their points);
+- a paragraph of lines divided into as many cells by ``|`` is a table: one row per line,
+  as the Markdown, HTML, DOCX and PDF readers give them.
 
 One pass over the lines.
 """
@@ -24,7 +26,8 @@ import re
 from .. import markers
 from .base import Block, Reading, decode, front_matter
 
-READER = "text/2"
+# 3: pipe tables read as rows; indented bullets are points, not continuations.
+READER = "text/3"
 
 _CONTINUES = frozenset(
     "a an and as at be been being both by for from in into is of on or than that the their "
@@ -88,11 +91,53 @@ def text_blocks(text: str) -> list[Block]:
             current.append(ln.rstrip())
     if current:
         paras.append(current)
-    return [_block("\n".join(p), first=k == 0) for k, p in enumerate(paras)]
+    out: list[Block] = []
+    for k, p in enumerate(paras):
+        rows = _table(p)
+        if rows is not None:
+            out += rows
+        else:
+            out.append(_block("\n".join(p), first=k == 0))
+    return out
+
+
+_RULE = re.compile(r"^[\s|:+=-]*-[\s|:+=-]*$")  # "|---|:--:|", "---+---": a table's rule
+
+
+def _table(lines: list[str]) -> list[Block] | None:
+    """A paragraph whose every line holds cells divided by ``|``, as many on each line (a
+    pipe table, as typed or as a Markdown writer sets it): one ``row`` block per line,
+    cells joined with `` | `` as every reader writes rows; rules between rows dropped.
+    None for anything else (a single line with a ``|`` in it is prose)."""
+    if len(lines) < 2:
+        return None
+    rows = []
+    width = 0
+    for ln in lines:
+        if _RULE.match(ln):
+            continue
+        body = ln.strip()
+        if "|" not in body:
+            return None
+        if body.startswith("|"):
+            body = body[1:]
+        if body.endswith("|"):
+            body = body[:-1]
+        cells = [" ".join(c.split()) for c in body.split("|")]
+        if width and len(cells) != width:
+            return None
+        width = len(cells)
+        if any(cells):
+            rows.append(Block("row", " | ".join(cells)))
+    return rows if len(rows) >= 2 else None
 
 
 def _block(text: str, first: bool) -> Block:
     stripped = text.strip()
+    if not first and "\n" not in stripped and " | " in stripped:
+        # A table row standing alone (the rows of a table written out one paragraph
+        # each, as blocks_text writes them): a row like the others, never a heading.
+        return Block("row", " | ".join(" ".join(c.split()) for c in stripped.strip("|").split("|")))
     m = markers.parse(stripped) if "\n" not in stripped else None
     if m is not None and m.keyword and (not stripped[m.end :].strip() or is_heading(stripped)):
         # "Article 5", "Section 4. Definitions", "Annex I" on a line of their own head what
@@ -106,7 +151,13 @@ def _block(text: str, first: bool) -> Block:
         and not markers.bullet(stripped)
     ):
         return Block("heading", stripped, level=1 if first else 2)
-    if text[:1].isspace() and not first and not markers.parse(stripped):
+    if (
+        text[:1].isspace()
+        and not first
+        and not markers.parse(stripped)
+        and not markers.bullet(stripped)
+    ):
+        # (An indented bullet is a point of its own, as an indented number is.)
         return Block("paragraph", text.rstrip(), level=1)
     return Block("paragraph", text.strip("\n").rstrip())
 

@@ -237,8 +237,23 @@
     return target;
   }
 
+  // A row that is not on this page (another page of a big diff, or a run sent empty):
+  // ask the server for the page that holds it, with its run full (?row=). True when
+  // the page is being replaced.
+  function fetchRow(id) {
+    var here = new URL(window.location.href);
+    if (!id || document.getElementById(id) || here.searchParams.get("row") === id) return false;
+    if (!diff.querySelector(".run.lazy") && !document.querySelector(".pager")) return false;
+    here.searchParams.set("row", id);
+    here.searchParams.delete("page");
+    window.location.replace(here.href);
+    return true;
+  }
+
   window.addEventListener("hashchange", function () {
-    var target = reveal(decodeURIComponent(window.location.hash.slice(1)));
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (fetchRow(id)) return;
+    var target = reveal(id);
     if (!target) return;
     target.scrollIntoView({ block: "start" });
     if (target.classList.contains("row")) target.focus({ preventScroll: true });
@@ -319,9 +334,12 @@
     window.history.replaceState(null, "", "#" + row.id);
   }
 
-  // Opened at a row's anchor: that row is the current one for n/p.
+  // Opened at a row's anchor: that row is the current one for n/p. A row of a big diff
+  // may be on another page or in a run sent empty: the server finds it (?row=).
   if (window.location.hash.length > 1) {
-    var target = reveal(decodeURIComponent(window.location.hash.slice(1)));
+    var wanted = decodeURIComponent(window.location.hash.slice(1));
+    if (fetchRow(wanted)) return;
+    var target = reveal(wanted);
     if (target && target.classList.contains("row")) {
       target.scrollIntoView({ block: "start" });
       target.focus({ preventScroll: true });

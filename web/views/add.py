@@ -15,6 +15,7 @@ from tracker.sources import Source, read_document
 
 from ..auth import require_form_write
 from ..db import get_db
+from ..forms import undecodable
 from ..present import jsonable, wants_json
 
 bp = Blueprint("add", __name__)
@@ -54,7 +55,9 @@ def read_source(form: dict[str, str], upload: FileStorage | None) -> Source:
             raise InputError(
                 f"pasted text is read as text or Markdown, not {fmt}: upload a {fmt} file instead"
             )
-        data = form["text"].encode("utf-8")
+        # Back to the bytes as sent (bad bytes were kept as surrogates, see web.forms), so
+        # undecodable text is refused exactly as `tracker add` refuses such a file.
+        data = form["text"].encode("utf-8", "surrogateescape")
         if fmt == "auto":
             # Text unless it plainly uses Markdown's block syntax.
             fmt = "markdown" if sniff(data) == "markdown" else "text"
@@ -125,6 +128,10 @@ def add_submit() -> ResponseReturnValue:
     form = {k: request.form.get(k, "") for k in FIELDS}
     store = get_db()
     try:
+        for name, value in form.items():
+            bad = undecodable(value)
+            if bad is not None and name != "text":
+                raise InputError(f"{name}: not UTF-8 (bad byte at offset {bad})")
         source = read_source(form, request.files.get("file"))
         doc = form["new_doc"].strip() if form["doc"] == NEW else form["doc"].strip()
         if not doc:
@@ -142,6 +149,9 @@ def add_submit() -> ResponseReturnValue:
             tz=form["tz"].strip() or "UTC",
         )
     except TrackerError as exc:
+        # Shown again in the form: bad bytes as U+FFFD (they cannot be sent as UTF-8).
+        form = {k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                for k, v in form.items()}  # fmt: skip
         message = str(exc)
         if request.files.get("file") and request.files["file"].filename:
             message += " (choose the file again: browsers do not keep it)"

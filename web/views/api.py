@@ -86,7 +86,7 @@ def search() -> ResponseReturnValue:
         request.args.get("doc") or None,
         request.args.get("advanced") == "1",
     )
-    return jsonify(browse.search_json(ctx)), 400 if ctx["error"] else 200
+    return jsonify(browse.search_json(ctx)), ctx["status"]
 
 
 # Fields of the write API's JSON body, as ``tracker add`` options.

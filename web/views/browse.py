@@ -8,7 +8,7 @@ import dataclasses
 import io
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from tracker import history, serialize
@@ -130,11 +130,23 @@ def search_context(query: str, doc: str | None, advanced: bool = False) -> dict[
         store.document(doc)
     hits: list[history.Hit] = []
     error = None
+    status = 200
     if query.strip():
-        try:
-            hits = history.search(store, query, doc=doc, mark=MARK, advanced=advanced)
-        except QueryError as exc:
-            error = str(exc)
+        # At most SEARCH_SLOTS searches at once, each stopped after SEARCH_TIMEOUT: a
+        # burst of expensive searches cannot take every server thread from other pages.
+        slots = current_app.extensions["tracker_search_slots"]
+        if not slots.acquire(timeout=current_app.config["SEARCH_WAIT"]):
+            error, status = "The server is busy with other searches: try again shortly.", 503
+        else:
+            try:
+                timeout = current_app.config["SEARCH_TIMEOUT"]
+                hits = history.search(
+                    store, query, doc=doc, mark=MARK, advanced=advanced, timeout=timeout
+                )
+            except QueryError as exc:
+                error, status = str(exc), 400
+            finally:
+                slots.release()
     return {
         "query": query,
         "doc": doc,
@@ -142,6 +154,7 @@ def search_context(query: str, doc: str | None, advanced: bool = False) -> dict[
         "documents": documents,
         "hits": hits,
         "error": error,
+        "status": status,
     }
 
 
@@ -223,7 +236,7 @@ def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
     doc = request.args.get("doc") or None
     ctx = search_context(query, doc, request.args.get("advanced") == "1")
-    return respond("search.html", ctx, search_json(ctx), 400 if ctx["error"] else 200)
+    return respond("search.html", ctx, search_json(ctx), ctx["status"])
 
 
 @bp.get("/d/<doc>/feed.atom")

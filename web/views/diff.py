@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
-from tracker.compare import Comparison, compare
-from tracker.diff import Diff
+from tracker.compare import Comparison, compare, parse_ref
+from tracker.diff import ENGINE_VERSION, Diff
 from tracker.errors import InputError, NotFound
 from tracker.render import change_json, diff_json, typed_terms
 
@@ -51,11 +62,36 @@ def rows_slice(spec: str | None, n: int) -> tuple[int, int] | None:
     return a, b
 
 
+# Comparisons kept per process: stored versions never change, so a comparison of two of
+# them (named by database, ids and content hashes) stays right. Opening a folded run of a
+# big diff, paging it or downloading its redline then costs no new diff (~4 s at 20,000
+# provisions). A few entries: a big comparison holds its provisions and word ops (~50 MB
+# at 20,000 provisions).
+CACHE_SIZE = 4
+
+
+def _cached(key: tuple[Any, ...], make: Any) -> Any:
+    cache = current_app.extensions.setdefault("tracker.comparisons", OrderedDict())
+    lock = current_app.extensions.setdefault("tracker.comparisons.lock", threading.Lock())
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = make()
+    with lock:
+        cache[key] = value
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
 def comparison(doc: str, spec: str) -> tuple[Any, Any]:
     store = get_db()
     document = store.document(doc)
     old, new = split_spec(spec)
-    return document, compare(store, doc, old, new)
+    sides = [store.version(*parse_ref(ref, doc)) for ref in (old, new)]
+    key = (current_app.config["DATABASE"], *((v.id, v.sha256) for v in sides), ENGINE_VERSION)
+    return document, _cached(key, lambda: compare(store, doc, old, new))
 
 
 def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
@@ -78,6 +114,19 @@ def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
     return out + pending
 
 
+def find_row(blocks: list[Block], row: str) -> tuple[int, str] | None:
+    """(the change number that places ``row`` on a page, the id of the run holding it or
+    "") for a row id, or None. A row in a run is on the page of the next change."""
+    pending_run = ""
+    for b in blocks:
+        if b.kind == "row" and b.n:
+            if b.id == row or pending_run:
+                return b.n, pending_run
+        elif b.kind == "run" and any(r.id == row for r in b.rows):
+            pending_run = b.id
+    return (10**9, pending_run) if pending_run else None
+
+
 def diff_context(doc: str, spec: str) -> dict[str, Any]:
     document, cmp = comparison(doc, spec)
     changes = cmp.diff.changes
@@ -89,6 +138,14 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
     pages = max(1, -(-n_changes // PAGE_CHANGES)) if big else 1
     page = request.args.get("page", "1")
     page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
+    open_run = ""
+    if big and (wanted := request.args.get("row")):
+        # A link to one row (?row=new-1234, asked for by the page when its #anchor is
+        # not on it): the page that holds it, with its folded run sent full.
+        found = find_row(blocks, wanted)
+        if found is not None:
+            n, open_run = found
+            page = min(pages, max(1, -(-n // PAGE_CHANGES)))
     if pages > 1:
         blocks = page_of(blocks, page, PAGE_CHANGES)
     return {
@@ -108,6 +165,7 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
         # Changes first: every row only when asked for (?changes=0).
         "changes_only": changes_only,
         "lazy_run": LAZY_RUN if big else 0,
+        "open_run": open_run,
         "view": "inline" if request.args.get("view") == "inline" else "side",
     }
 
