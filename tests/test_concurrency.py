@@ -81,7 +81,9 @@ def test_an_add_rebuilds_missing_links_on_the_write_path(invoke, sample_db) -> N
 def test_opening_an_unlinked_older_database_links_it_once(sample_db) -> None:
     _unlink(sample_db, "peace-plan")
     con = sqlite3.connect(sample_db)
-    con.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION - 1}")
+    # As written before the linking migration (later ones run again: they are idempotent).
+    before = store.MIGRATIONS.index(store._migration_link_unlinked)
+    con.execute(f"PRAGMA user_version = {before}")
     con.close()
     with Store(sample_db) as s:
         assert history.is_linked(s, "peace-plan")

@@ -348,7 +348,8 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
     schedule, with their last result) and ``http_validators`` (the ETag and Last-Modified
     a URL last answered with, per document, for conditional GETs by ``tracker capture``
     and the watch runner alike). Both are bookkeeping, not history: they carry no
-    triggers and may be updated and deleted."""
+    triggers and may be updated and deleted. Idempotent (``IF NOT EXISTS``): running it on
+    a file that has the tables already changes nothing."""
     db["watches"].create(
         {
             "id": int,
@@ -374,12 +375,14 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"url", "doc", "kind", "every", "next_due", "failures", "created"},
         defaults={"failures": 0, "doc": "", "selector": "", "format": "", "webhook": ""},
+        if_not_exists=True,
     )
-    db["watches"].create_index(["url", "doc"], unique=True)
-    db["watches"].create_index(["next_due"])
+    db["watches"].create_index(["url", "doc"], unique=True, if_not_exists=True)
+    db["watches"].create_index(["next_due"], if_not_exists=True)
     db["http_validators"].create(
         {"url": str, "doc": str, "etag": str, "last_modified": str, "checked": str},
         pk=("url", "doc"),
+        if_not_exists=True,
     )
 
 
