@@ -429,8 +429,9 @@ def serve(
 
 
 # History commands (history, blame, figures, search, query, export, relink) live in
-# cli_history; importing it registers them on the group.
-from . import cli_history  # noqa: E402, F401
+# cli_history, capture commands (capture, watch, import-git) in cli_capture; importing
+# them registers them on the group.
+from . import cli_capture, cli_history  # noqa: E402, F401
 
 
 def main() -> None:

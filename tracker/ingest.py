@@ -98,8 +98,14 @@ def add_version(
     url: str | None = None,
     notes: str | None = None,
     tz: str = "UTC",
+    reverts: bool = False,
 ) -> Added:
     """Store ``source`` as a new version of ``doc`` (created if new).
+
+    A text identical to a stored version of ``doc`` is not stored again; with ``reverts``,
+    only a text identical to the *latest* version is skipped, and a return to an earlier
+    text (a page or file put back as it was) is stored as the event it is (capture and
+    ``import-git`` record what happened, in order).
 
     Explicit arguments win over the source's front matter. Raises :class:`DateError`,
     :class:`InputError` or :class:`Conflict` (duplicate label) without writing anything.
@@ -133,6 +139,9 @@ def add_version(
         created = not store.has_document(doc)
         if not created:
             same = store.version_by_sha(doc, digest)
+            if same is not None and reverts:
+                latest = store.latest_version(doc)
+                same = latest if latest is not None and latest.sha256 == digest else None
             if same is not None:
                 return Added(same, stored=False)
         else:

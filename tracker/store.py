@@ -334,14 +334,86 @@ def _migration_diff_cache(db: sqlite_utils.Database) -> None:
     db["diff_cache"].create_index(["to_version"])
 
 
+def _migration_watches(db: sqlite_utils.Database) -> None:
+    """Capture: ``watches`` (URLs and feeds that ``tracker watch run`` captures on a
+    schedule, with their last result) and ``http_validators`` (the ETag and Last-Modified
+    a URL last answered with, per document, for conditional GETs by ``tracker capture``
+    and the watch runner alike). Both are bookkeeping, not history: they carry no
+    triggers and may be updated and deleted. Idempotent (``IF NOT EXISTS``): running it on
+    a file that has the tables already changes nothing."""
+    db["watches"].create(
+        {
+            "id": int,
+            "url": str,
+            "doc": str,  # "" for a feed: each entry becomes a document of its own
+            "kind": str,  # url | feed
+            "every": int,  # seconds between captures
+            "selector": str,  # CSS selector of the part of the page that is compared
+            "format": str,  # reader to use ("" = detect)
+            "webhook": str,  # URL POSTed a change summary when a new version is stored
+            "feed": int,  # for a watch created from a feed entry: the feed's watch id
+            "next_due": str,  # UTC ISO-8601
+            "claimed_until": str,  # lease of the runner capturing it now (NULL = free)
+            "claimed_by": str,
+            "last_checked": str,
+            "last_status": str,  # stored | unchanged | not-modified | error | blocked
+            "last_error": str,
+            "failures": int,  # consecutive failures (0 after a success)
+            "last_version": str,  # label of the last version this watch stored
+            "notify_error": str,  # last webhook failure (the version is stored anyway)
+            "created": str,
+        },
+        pk="id",
+        not_null={"url", "doc", "kind", "every", "next_due", "failures", "created"},
+        defaults={"failures": 0, "doc": "", "selector": "", "format": "", "webhook": ""},
+        if_not_exists=True,
+    )
+    db["watches"].create_index(["url", "doc"], unique=True, if_not_exists=True)
+    db["watches"].create_index(["next_due"], if_not_exists=True)
+    db["http_validators"].create(
+        {"url": str, "doc": str, "etag": str, "last_modified": str, "checked": str},
+        pk=("url", "doc"),
+        if_not_exists=True,
+    )
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_sources,
     _migration_diff_cache,
+    _migration_watches,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A watched URL or feed and its last result (see ``_migration_watches``)."""
+
+    id: int
+    url: str
+    doc: str
+    kind: str
+    every: int
+    selector: str
+    format: str
+    webhook: str
+    feed: int | None
+    next_due: str
+    claimed_until: str | None
+    claimed_by: str | None
+    last_checked: str | None
+    last_status: str | None
+    last_error: str | None
+    failures: int
+    last_version: str | None
+    notify_error: str | None
+    created: str
+
+
+WATCH_FIELDS = frozenset(Watch.__dataclass_fields__)
 
 
 class Store:
@@ -955,6 +1027,154 @@ class Store:
             r["snippet"] = snippets.get(r.pop("text_id"), "")
             out.append(r)
         return out
+
+    # --- capture: watches and HTTP validators (migration watches) ----------------------------
+
+    def latest_version(self, slug: str, *, with_text: bool = False) -> Version | None:
+        """The last version of a document's timeline, or None (also for an unknown one)."""
+        cols = self._VERSION_COLS + (", text" if with_text else "")
+        rows = list(
+            self.db.query(
+                f"SELECT {cols} FROM versions WHERE document = ? ORDER BY at DESC, id DESC LIMIT 1",
+                [slug],
+            )
+        )
+        return Version(**rows[0]) if rows else None
+
+    def version_keys(self, docs: Iterable[str] | None = None) -> set[tuple[str, str]]:
+        """(document, label) of every stored version (of ``docs`` when given): one query
+        that lets a bulk import skip what it already stored."""
+        if docs is None:
+            return {tuple(r) for r in self.db.execute("SELECT document, label FROM versions")}
+        out: set[tuple[str, str]] = set()
+        for chunk in _chunks(sorted(set(docs))):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                tuple(r)
+                for r in self.db.execute(
+                    f"SELECT document, label FROM versions WHERE document IN ({marks})", chunk
+                )
+            )
+        return out
+
+    def watches(self) -> list[Watch]:
+        return [Watch(**r) for r in self.db.query("SELECT * FROM watches ORDER BY id")]
+
+    def watch(self, watch_id: int) -> Watch:
+        rows = list(self.db.query("SELECT * FROM watches WHERE id = ?", [watch_id]))
+        if not rows:
+            raise NotFound(f"no watch with id {watch_id}")
+        return Watch(**rows[0])
+
+    def find_watch(self, url: str, doc: str = "") -> Watch | None:
+        rows = list(self.db.query("SELECT * FROM watches WHERE url = ? AND doc = ?", [url, doc]))
+        return Watch(**rows[0]) if rows else None
+
+    def is_watched(self, url: str) -> bool:
+        """Whether any watch (of any document) fetches ``url``."""
+        return (
+            self.db.execute("SELECT 1 FROM watches WHERE url = ? LIMIT 1", [url]).fetchone()
+            is not None
+        )
+
+    def insert_watch(self, row: dict) -> Watch:
+        """Insert a watch; Conflict when the URL is already watched for that document."""
+        if self.find_watch(row["url"], row.get("doc", "")) is not None:
+            raise Conflict(
+                f"{row['url']} is already watched"
+                + (f" as {row['doc']!r}" if row.get("doc") else "")
+            )
+        cols = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        with self.transaction():
+            cursor = self.db.execute(
+                f"INSERT INTO watches ({cols}) VALUES ({marks})", list(row.values())
+            )
+            watch_id = cursor.lastrowid
+        return self.watch(watch_id)
+
+    def delete_watches(self, ids: Iterable[int]) -> int:
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        with self.transaction():
+            return self.db.execute(f"DELETE FROM watches WHERE id IN ({marks})", ids).rowcount
+
+    def claim_watches(self, now: str, lease_until: str, runner: str, limit: int) -> list[Watch]:
+        """Claim up to ``limit`` due watches that no other runner holds, in one
+        ``BEGIN IMMEDIATE`` transaction: the write lock is taken before the due watches are
+        read, so two runners sharing the database never claim the same watch (the second
+        waits for the first's commit and then sees its lease)."""
+        with self.transaction():
+            rows = list(
+                self.db.query(
+                    "SELECT id FROM watches WHERE next_due <= ? AND (claimed_until IS NULL "
+                    "OR claimed_until < ?) ORDER BY next_due, id LIMIT ?",
+                    [now, now, limit],
+                )
+            )
+            ids = [r["id"] for r in rows]
+            if not ids:
+                return []
+            marks = ",".join("?" * len(ids))
+            self.db.execute(
+                f"UPDATE watches SET claimed_until = ?, claimed_by = ? WHERE id IN ({marks})",
+                [lease_until, runner, *ids],
+            )
+        return [self.watch(i) for i in ids]
+
+    def release_watches(self, runner: str) -> None:
+        """Drop every lease ``runner`` still holds (it is stopping)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE watches SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = ?",
+                [runner],
+            )
+
+    def update_watch(self, watch_id: int, **fields: object) -> None:
+        unknown = set(fields) - WATCH_FIELDS
+        if unknown:
+            raise TrackerError(f"unknown watch fields: {', '.join(sorted(unknown))}")
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self.transaction():
+            self.db.execute(f"UPDATE watches SET {sets} WHERE id = ?", [*fields.values(), watch_id])
+
+    def next_due(self) -> str | None:
+        """When the next watch falls due (None when nothing is watched)."""
+        return self.db.execute("SELECT min(next_due) FROM watches").fetchone()[0]
+
+    def validators(self, url: str, doc: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) that ``url`` last answered with for ``doc``."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM http_validators WHERE url = ? AND doc = ?",
+            [url, doc],
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_validators(
+        self, url: str, doc: str, etag: str | None, last_modified: str | None, checked: str
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO http_validators (url, doc, etag, last_modified, checked) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [url, doc, etag, last_modified, checked],
+            )
+
+    def all_steps(self, limit: int) -> list[dict]:
+        """The newest ``limit`` steps of every document (site-wide feed), newest first,
+        with both versions' labels and the new version's metadata."""
+        return list(
+            self.db.query(
+                """
+                SELECT b.document, a.label AS from_label, b.label AS to_label, b.at,
+                       b.added_at, b.kind, b.source, b.n_provisions, s.summary, s.headline
+                FROM versions b LEFT JOIN steps s ON s.to_version = b.id
+                LEFT JOIN versions a ON a.id = s.from_version
+                ORDER BY b.added_at DESC, b.id DESC LIMIT ?
+                """,
+                [limit],
+            )
+        )
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:

@@ -117,12 +117,13 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     present.init_app(app)
     auth.init_app(app)
 
-    from .views import add, api, browse, diff
+    from .views import add, api, browse, diff, watches
 
     app.register_blueprint(browse.bp)
     app.register_blueprint(diff.bp)
     app.register_blueprint(add.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(watches.bp)
     # The API's one write is authorised by a bearer token and accepts JSON only; the
     # forms keep their CSRF tokens.
     csrf.exempt(api.bp)
