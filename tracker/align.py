@@ -87,6 +87,7 @@ SPLIT_CONTAIN = 0.5  # share of the extra piece's weight that must come from the
 SPLIT_GAIN_SHORT = 0.05  # ... or, for a piece taken almost wholly from the partner,
 SPLIT_CONTAIN_SHORT = 0.9  # this little gain is enough
 TEMPLATE_MIN = 3  # provisions sharing a text but for their figures: a schedule's rows
+RELATED_SHARE = 0.2  # content pairs (of the shorter text) below which two texts are unrelated
 CANDIDATES = 5  # index candidates scored per leftover, at most
 CANDIDATE_SHARE = 0.4  # ... and only those sharing this share of the best one's weight
 PROBES = 12  # rarest words of a leftover looked up in the index
@@ -563,8 +564,13 @@ def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
             st.link(i, j, s)
     _clear_pairs(st, ranked)
 
-    # 3. Position: pairing in order inside the gaps of the in-order chain.
-    _fill_gaps(st, sc, cands, _anchor_chain(st, sc, cands))
+    # 3. Position: pairing in order inside the gaps of the in-order chain. Two texts that
+    # share almost nothing (no identical provision, content pairs for under RELATED_SHARE
+    # of the shorter one) are unrelated: their positions say nothing either, and pairing
+    # by position would only pair strangers that share a figure or a rare word.
+    paired = sum(1 for j in st.o2n if j >= 0)
+    related = bool(st.exact) or paired >= RELATED_SHARE * min(len(old), len(new))
+    _fill_gaps(st, sc, cands, _anchor_chain(st, sc, cands) if related else [])
 
     # 4. Splits and merges.
     splits, merges = _groups(st, sc)
