@@ -78,16 +78,16 @@ def test_an_add_rebuilds_missing_links_on_the_write_path(invoke, sample_db) -> N
     assert "not linked" not in invoke("list", "peace-plan").stdout
 
 
-def test_opening_an_unlinked_older_database_links_it_once(sample_db) -> None:
+def test_an_unlinked_older_database_is_linked_by_relink_all(invoke, sample_db) -> None:
+    # Opening it migrates the schema and writes nothing else; the repair is a write
+    # command of its own, and the reads say which one until it runs.
     _unlink(sample_db, "peace-plan")
-    con = sqlite3.connect(sample_db)
-    # As written before the linking migration (later ones run again: they are idempotent).
-    before = store.MIGRATIONS.index(store._migration_link_unlinked)
-    con.execute(f"PRAGMA user_version = {before}")
-    con.close()
+    with Store(sample_db) as s:
+        assert not history.is_linked(s, "peace-plan")
+        assert s.schema_version == store.SCHEMA_VERSION
+    assert invoke("relink", "--all").code == 0
     with Store(sample_db) as s:
         assert history.is_linked(s, "peace-plan")
-        assert s.schema_version == store.SCHEMA_VERSION
 
 
 def _version(n: int) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import history
+from tracker import history, links
 from tracker.errors import NotFound, TrackerError
 from tracker.ingest import add_version, import_dir
 from tracker.serialize import history_json
@@ -174,7 +174,7 @@ def test_a_failed_link_leaves_the_database_as_it_was(
     def broken(*args: object) -> None:
         raise RuntimeError("engine failure")
 
-    monkeypatch.setattr(history, "_link_pair", broken)
+    monkeypatch.setattr(links, "_link_pair", broken)
     with pytest.raises(RuntimeError):
         add(store, "v3")
     assert snapshot(path) == before

@@ -6,8 +6,6 @@ stderr and exit status 1; usage errors exit 2 (Click's convention).
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -15,126 +13,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import TrackerError
+from .cli_base import (  # noqa: F401 - the group and helpers, for other command modules
+    DEFAULT_DB,
+    Context,
+    Failure,
+    Group,
+    cli,
+    emit_json,
+    format_option,
+    pass_ctx,
+    want_json,
+)
 from .provisions import VERSION_KINDS
-from .sources import DEFAULT_MAX_BYTES, read_document, read_path
+from .sources import read_document, read_path
 
 if TYPE_CHECKING:
-    from .store import Store
-
-DEFAULT_DB = "tracker.db"
-
-
-class Context:
-    """What the group options give every command; the store opens lazily."""
-
-    def __init__(self, db: str, max_bytes: int) -> None:
-        self.db_path = db
-        self.max_bytes = max_bytes
-        self._store: Store | None = None
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            from .store import Store
-
-            self._store = Store(self.db_path)
-        return self._store
-
-    @property
-    def reader(self) -> Store:
-        """The store inside one read transaction: everything a read command prints comes
-        from one state of the database, whatever writers commit meanwhile."""
-        store = self.store
-        store.begin_read()
-        return store
-
-    def close(self) -> None:
-        if self._store is not None:
-            # A command (unlike a page view) may write: what it computed while reading is
-            # cached now that its read transaction is over (tracker diff of two versions
-            # that are not neighbours answers from the cache the next time).
-            self._store.flush_diffs()
-            self._store.close()
-
-
-pass_ctx = click.make_pass_decorator(Context)
-
-
-class Failure(click.ClickException):
-    """A library error as the CLI reports it: ``error: ...`` on stderr, exit 1."""
-
-    exit_code = 1
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.message}", err=True)
-
-
-class Group(click.Group):
-    """Translates library errors at the edge, for every subcommand (so CliRunner and the
-    console script behave the same)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except TrackerError as exc:
-            raise Failure(str(exc)) from None
-        except BrokenPipeError:
-            # `tracker show ... | head`: the reader went away; not worth a traceback.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(0)
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def format_option(*choices: str) -> Any:
-    """``--format`` with ``--json`` as a shortcut (both are part of the contract)."""
-
-    def decorate(f: Any) -> Any:
-        f = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f)
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(choices),
-            default=choices[0],
-            show_default=True,
-            help="Output format.",
-        )(f)
-
-    return decorate
-
-
-def want_json(fmt: str, as_json: bool) -> bool:
-    return as_json or fmt == "json"
-
-
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    envvar="TRACKER_DB",
-    default=DEFAULT_DB,
-    show_default=True,
-    help="History database file (or set TRACKER_DB).",
-)
-@click.option(
-    "--max-bytes",
-    envvar="TRACKER_MAX_BYTES",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Largest input file accepted (or set TRACKER_MAX_BYTES).",
-)
-@click.version_option(package_name="tracker")
-@click.pass_context
-def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
-    """Track versions of negotiated texts and see what changed, provision by provision."""
-    ctx.obj = Context(db, max_bytes)
-    ctx.call_on_close(ctx.obj.close)
-
-
-# --- add / import ---------------------------------------------------------------------
+    pass
 
 INPUT_FORMATS = ("auto", "text", "markdown", "html", "docx", "pdf")
 

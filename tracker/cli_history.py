@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import Context, cli, emit_json, format_option, pass_ctx, want_json
+from .cli_base import Context, cli, emit_json, format_option, pass_ctx, want_json
 from .errors import InputError
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import dates
 from .errors import Conflict, InputError, TrackerError
-from .history import link_version, plan_links
+from .links import link_version, plan_links
 from .provisions import VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
 from .store import Original, Store, Version

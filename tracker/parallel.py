@@ -4,7 +4,7 @@ processes and hands the results back in order.
 Diffing is CPU-bound pure Python, so threads would take turns on one core; processes do
 not. Workers only compute (each opens what it reads itself); the caller writes the results
 in its own single transaction, so a failure anywhere leaves the database as it was.
-Used by ``tracker relink`` (:func:`tracker.history.relink_many`), and meant for anything
+Used by ``tracker relink`` (:func:`tracker.links.relink_many`), and meant for anything
 that re-diffs many stored pairs (reparse, imports).
 """
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from . import history
+from . import links
 from .errors import InputError
 from .sources import provisions_of, read_document
 from .store import Store
@@ -130,7 +130,7 @@ def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentRepa
                 store.replace_provisions(version_id, new, reader)
             else:
                 store.set_provisions_reader(version_id, reader)
-        history.relink(store, doc)
+        links.relink(store, doc)
         links_changed = _link_signature(store, doc) != links_before
     else:
         for version_id, _, reader, _ in pending:

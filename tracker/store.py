@@ -334,15 +334,6 @@ def _migration_diff_cache(db: sqlite_utils.Database) -> None:
     db["diff_cache"].create_index(["to_version"])
 
 
-def _migration_link_unlinked(db: sqlite_utils.Database) -> None:
-    """Build the links of every document that has none or too few (a file migrated from
-    version 1, or written by a tracker that built links lazily on first read). Reads never
-    write, so links are rebuilt here, on the write path, once."""
-    from .history import link_unlinked  # history imports this module: import at call time
-
-    link_unlinked(Store.over(db))
-
-
 def _migration_watches(db: sqlite_utils.Database) -> None:
     """Capture: ``watches`` (URLs and feeds that ``tracker watch run`` captures on a
     schedule, with their last result) and ``http_validators`` (the ETag and Last-Modified
@@ -392,7 +383,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_2,
     _migration_sources,
     _migration_diff_cache,
-    _migration_link_unlinked,
     _migration_watches,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -457,13 +447,6 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise TrackerError(f"{self.path}: not a tracker database ({exc})") from None
-
-    @classmethod
-    def over(cls, db: sqlite_utils.Database, path: str = "<open database>") -> Store:
-        """A Store on an already open connection (a migration's)."""
-        store = cls.__new__(cls)
-        store.path, store.db, store.readonly = path, db, False
-        return store
 
     def close(self) -> None:
         self.db.conn.close()

@@ -1,0 +1,266 @@
+"""The write side of the history: linking each version to its neighbours.
+
+When a version is added, :func:`link_version` aligns it with the versions before and after
+it in the timeline and stores the result (``steps`` and ``links``, see
+:mod:`tracker.store`), in the adding transaction. :func:`relink` rebuilds a document's
+links after the engine changes. :func:`timeline` reads the steps back. Everything on the
+read side (:mod:`tracker.lineage`, :mod:`tracker.figures`, :mod:`tracker.export`) reads
+these rows and never re-runs the diff engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from . import diff as diff_engine
+from .diff import Change, Diff, diff_provisions
+from .errors import TrackerError
+from .provisions import Provision
+from .store import Store, Version
+from .termdiff import Term
+
+# Which engine built a step's links; `tracker relink` rebuilds them after it changes.
+ENGINE = diff_engine.ENGINE
+
+
+# --- linking ------------------------------------------------------------------------------
+
+
+def _terms_json(terms: Iterable[Term]) -> str | None:
+    rows = [{"old": t.old, "new": t.new, "type": t.type} for t in terms]
+    return json.dumps(rows, ensure_ascii=False) if rows else None
+
+
+def _link_rows(
+    doc: str, old: Version, new: Version, n: int, ch: Change, old_ids: dict, new_ids: dict
+) -> list[dict]:
+    """The rows of one change: one per (old, new) provision pair, so a split is one row per
+    piece and a merge one row per source; ``change`` = ``n`` ties them together."""
+    olds = [old_ids[p.ordinal] for p in ch.old] or [None]
+    news = [new_ids[p.ordinal] for p in ch.new] or [None]
+    terms = _terms_json(ch.terms)
+    return [
+        {
+            "document": doc,
+            "from_version": old.id,
+            "to_version": new.id,
+            "change": n,
+            "old_provision": o,
+            "new_provision": w,
+            "kind": ch.kind,
+            "renumbered": int(ch.renumbered),
+            "moved": int(ch.moved),
+            "similarity": round(float(ch.similarity), 4),
+            "terms": terms,
+        }
+        for o in olds
+        for w in news
+    ]
+
+
+def _link_pair(store: Store, old: Version, new: Version, d: Diff | None = None) -> Diff:
+    """Diff two consecutive versions (unless ``d``, their diff, is given) and store the
+    step and its links."""
+    if d is None:
+        d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    _store_step(store, old, new, d)
+    return d
+
+
+def _store_step(store: Store, old: Version, new: Version, d: Diff) -> None:
+    """Write the step and links of ``d`` between two consecutive versions, and cache it."""
+    old_ids, new_ids = store.provision_ids(old.id), store.provision_ids(new.id)
+    links: list[dict] = []
+    for n, ch in enumerate(d.changes):
+        links.extend(_link_rows(old.document, old, new, n, ch, old_ids, new_ids))
+    step = {
+        "document": old.document,
+        "from_version": old.id,
+        "to_version": new.id,
+        "summary": json.dumps(d.summary()),
+        "headline": d.headline(),
+        "engine": ENGINE,
+    }
+    store.insert_step(step, links)
+    # The step's diff is what `tracker diff DOC OLD NEW` and the web diff page show for
+    # these two versions: cached now, on the write path, so reads never compute it.
+    store.put_diff(old.id, new.id, ENGINE, diff_engine.pack(d))
+
+
+def relink(store: Store, doc: str, jobs: int | None = 1) -> int:
+    """Rebuild all steps and links of ``doc`` (one transaction). Returns the step count."""
+    return relink_many(store, [doc], jobs)[doc]
+
+
+def _packed_diff(task: tuple[str, int, int]) -> bytes:
+    """Worker side of :func:`relink_many`: one pair's diff, packed (compact to send)."""
+    path, old_id, new_id = task
+    with Store(path, readonly=True) as store:
+        d = diff_provisions(store.provisions(old_id), store.provisions(new_id))
+    return diff_engine.pack(d)
+
+
+def relink_many(
+    store: Store, docs: list[str], jobs: int | None = None, progress: bool = False
+) -> dict[str, int]:
+    """Rebuild the steps and links of several documents: the pairs are diffed on ``jobs``
+    processes (default: every core; 1 in this process), then everything is written here
+    in one transaction. Returns each document's step count. The result does not depend
+    on ``jobs``. Meant for anything that re-diffs in bulk (relink, reparse, imports)."""
+    from .parallel import map_pairs
+
+    plan = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
+    pairs = [(old, new) for _, steps in plan for old, new in steps]
+    computed: list[Diff] | None = None
+    # Workers read the database file on their own connections, so they cannot see what
+    # an open transaction of ours has not committed: inside one, the work stays here.
+    if jobs != 1 and len(pairs) > 1 and not store.db.conn.in_transaction:
+        tasks = [(store.path, o.id, n.id) for o, n in pairs]
+        packed = map_pairs(_packed_diff, tasks, jobs, "relink" if progress else None)
+        computed = [
+            _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
+        ]
+    with store.transaction():
+        # Under the write lock, the timelines again: a version added since the diffs were
+        # computed would make them stale, and then they are computed here.
+        now = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
+        if [(o.id, n.id) for _, st in now for o, n in st] != [(o.id, n.id) for o, n in pairs]:
+            plan, computed = now, None
+            pairs = [(old, new) for _, steps in plan for old, new in steps]
+        for doc, _ in plan:
+            store.delete_lineage(doc)
+            store.drop_diff_cache(doc)
+        for k, (old, new) in enumerate(pairs):
+            if computed is not None:
+                d = computed[k]
+            else:
+                d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+            _store_step(store, old, new, d)
+    return {doc: len(steps) for doc, steps in plan}
+
+
+def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:
+    d = diff_engine.unpack(data, store.provisions(old.id), store.provisions(new.id))
+    if d is None:  # cannot happen unless a version changed under us: compute it here
+        d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+    return d
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """The diffs of a version about to be added with the neighbours it will have, computed
+    before the write lock is taken (the diffs are most of the cost of an add). Used only
+    if the neighbours are still the same under the lock."""
+
+    prev_id: int | None
+    next_id: int | None
+    with_prev: Diff | None
+    with_next: Diff | None
+
+
+def plan_links(store: Store, doc: str, at: str, provisions: list[Provision]) -> LinkPlan | None:
+    """Diff ``provisions`` (a version of ``doc`` at ``at``, not stored yet) with the
+    versions that will be its neighbours, from one snapshot. None for a new document."""
+    with store.snapshot():
+        if not store.has_document(doc):
+            return None
+        timeline = store.versions(doc)
+        # A new version sorts after every version with the same time (ties by id).
+        i = sum(1 for v in timeline if v.at <= at)
+        prev = timeline[i - 1] if i > 0 else None
+        nxt = timeline[i] if i < len(timeline) else None
+        old_p = store.provisions(prev.id) if prev else None
+        new_p = store.provisions(nxt.id) if nxt else None
+    return LinkPlan(
+        prev.id if prev else None,
+        nxt.id if nxt else None,
+        diff_provisions(old_p, provisions) if old_p is not None else None,
+        diff_provisions(provisions, new_p) if new_p is not None else None,
+    )
+
+
+def link_version(store: Store, version: Version, plan: LinkPlan | None = None) -> None:
+    """Link a just-stored version with its timeline neighbours. Inserted between two
+    versions, it replaces their step with two. Call inside the adding transaction.
+
+    Cost: at most two diffs with the neighbouring versions (~10 ms each for 50 provisions),
+    none when ``plan`` computed them for the same neighbours before the lock was taken."""
+    timeline = store.versions(version.document)
+    ids = [v.id for v in timeline]
+    i = ids.index(version.id)
+    prev = timeline[i - 1] if i > 0 else None
+    nxt = timeline[i + 1] if i + 1 < len(timeline) else None
+    fresh = plan is not None and (plan.prev_id, plan.next_id) == (
+        prev.id if prev else None,
+        nxt.id if nxt else None,
+    )
+    with store.transaction():
+        if store.step_count(version.document) != max(len(timeline) - 2, 0):
+            # Links missing or stale (a database from before links existed): build all.
+            relink(store, version.document)
+            return
+        if prev is not None:
+            store.delete_lineage(version.document, from_version=prev.id)
+            _link_pair(store, prev, version, plan.with_prev if fresh and plan else None)
+        if nxt is not None:
+            _link_pair(store, version, nxt, plan.with_next if fresh and plan else None)
+
+
+def is_linked(store: Store, doc: str, versions: list[Version] | None = None) -> bool:
+    """Whether every step of ``doc``'s timeline has its stored links (one count query)."""
+    versions = store.versions(doc) if versions is None else versions
+    return store.step_count(doc) == max(len(versions) - 1, 0)
+
+
+def ensure_links(store: Store, doc: str, versions: list[Version] | None = None) -> None:
+    """Refuse to answer from missing or partial links. Reads never write: links are
+    built when versions are added, by a migration, or by ``tracker relink``."""
+    if not is_linked(store, doc, versions):
+        raise TrackerError(f"the history of {doc!r} is not linked yet: run 'tracker relink {doc}'")
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One version in its timeline, with what changed since the previous one (``previous``
+    is None, ``summary`` empty and ``headline`` "" for the first version)."""
+
+    label: str
+    at: str
+    kind: str
+    n_provisions: int
+    previous: str | None
+    summary: dict[str, int] = field(default_factory=dict)
+    headline: str = ""
+
+
+def timeline(store: Store, doc: str) -> list[Step]:
+    """A document's versions with what changed at each step, from the stored steps. A step
+    whose links are missing still answers (with a note to run ``tracker relink``): a
+    read never builds them."""
+    versions = store.versions(doc)
+    steps = {s["to_version"]: s for s in store.steps(doc)}
+    out = []
+    for i, v in enumerate(versions):
+        s = steps.get(v.id)
+        previous = s["from_label"] if s else (versions[i - 1].label if i else None)
+        headline = s["headline"] if s else ""
+        if previous and not s:
+            headline = f"not linked yet: run 'tracker relink {doc}'"
+        out.append(
+            Step(
+                v.label,
+                v.at,
+                v.kind,
+                v.n_provisions,
+                previous,
+                json.loads(s["summary"]) if s else {},
+                headline,
+            )
+        )
+    return out
