@@ -1,4 +1,4 @@
-"""Capture commands of the ``tracker`` CLI (registered on :data:`tracker.cli.cli`):
+"""Capture commands of the ``tracker`` CLI (registered on :data:`tracker.cli_base.cli`):
 ``capture``, ``watch add|add-feed|list|remove|run`` and ``import-git``. The work is done
 by :mod:`tracker.capture`; this module only parses options and prints.
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .cli import Context, cli, emit_json, format_option, pass_ctx, want_json
+from .cli_base import Context, cli, emit_json, format_option, pass_ctx, want_json
 
 
 def http_options(f: Any) -> Any:
