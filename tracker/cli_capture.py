@@ -1,4 +1,4 @@
-"""Capture commands of the ``tracker`` CLI (registered on :data:`tracker.cli.cli`):
+"""Capture commands of the ``tracker`` CLI (registered on :data:`tracker.cli_base.cli`):
 ``capture``, ``watch add|add-feed|list|remove|run`` and ``import-git``. The work is done
 by :mod:`tracker.capture`; this module only parses options and prints.
 
