@@ -122,6 +122,25 @@ def roman_value(s: str) -> int:
     return total
 
 
+_NUMERALS = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+    (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def to_roman(n: int) -> str:
+    """``4`` -> ``"iv"`` (lower case); ``""`` where numerals cannot count (0, negatives,
+    past 3999): the readers print such numbers in digits."""
+    if not 0 < n < 4000:
+        return ""
+    out = []
+    for value, digits in _NUMERALS:
+        while n >= value:
+            out.append(digits)
+            n -= value
+    return "".join(out)
+
+
 def letter_value(s: str) -> int:
     """``a`` is 1, ``z`` 26, ``aa`` 27 (doubled letters continue the series)."""
     c = s[0].lower()

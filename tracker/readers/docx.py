@@ -481,32 +481,8 @@ class _Numbering:
         return "".join(out).strip(), True
 
 
-_ROMAN = (
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-)
-
-
 def _roman(n: int) -> str:
-    if n <= 0 or n >= 4000:
-        return str(n)
-    out = []
-    for value, digits in _ROMAN:
-        while n >= value:
-            out.append(digits)
-            n -= value
-    return "".join(out)
+    return markers.to_roman(n) or str(n)
 
 
 def _letter(n: int) -> str:

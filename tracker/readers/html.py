@@ -64,6 +64,7 @@ import lxml.etree
 import lxml.html
 
 from ..errors import InputError
+from ..markers import to_roman
 from .base import Block, Reading, blocks_text
 
 # 2: items of an ordered list that prints no number (list-style: none) are unmarked.
@@ -237,21 +238,6 @@ _STYLE_TYPES = {
     "none": "",
 }
 _LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.IGNORECASE)
-_ROMAN = (
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-)
 
 
 def _list_type(el: lxml.html.HtmlElement, default: str) -> str:
@@ -277,11 +263,7 @@ def _marker(n: int, kind: str) -> str:
             s = chr(ord("a") + r) + s
         return (s if kind == "a" else s.upper()) + "."
     if kind in ("i", "I") and 0 < n < 4000:
-        s = ""
-        for value, letters in _ROMAN:
-            while n >= value:
-                s += letters
-                n -= value
+        s = to_roman(n)
         return (s if kind == "i" else s.upper()) + "."
     return f"{n}."
 
