@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import yaml
@@ -138,3 +139,19 @@ def front_matter(text: str, name: str = "<text>") -> tuple[str, dict[str, str]]:
             f"{name}: is empty (no text after the front matter)" if meta else f"{name}: is empty"
         )
     return text.strip("\n"), meta
+
+
+def read_text_file(
+    data: bytes, name: str, format: str, reader: str, to_blocks: Callable[[str], list[Block]]
+) -> Reading:
+    """A text format (plain text, Markdown): decoded, front matter split off, the body
+    kept as the version's text and read into blocks by ``to_blocks``."""
+    body, meta = front_matter(decode(data, name), name)
+    return Reading(
+        blocks=tuple(to_blocks(body)),
+        text=body,
+        format=format,
+        reader=reader,
+        meta=meta,
+        name=name,
+    )

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .base import Block, Reading, decode, front_matter
+from .base import Block, Reading, read_text_file
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -264,12 +264,4 @@ def _item(blocks: list[Block], lists: list[_List], text: str) -> None:
 
 
 def read(data: bytes, name: str = "<input>") -> Reading:
-    body, meta = front_matter(decode(data, name), name)
-    return Reading(
-        blocks=tuple(markdown_blocks(body)),
-        text=body,
-        format="markdown",
-        reader=READER,
-        meta=meta,
-        name=name,
-    )
+    return read_text_file(data, name, "markdown", READER, markdown_blocks)

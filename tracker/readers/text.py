@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from .. import markers
-from .base import Block, Reading, decode, front_matter
+from .base import Block, Reading, read_text_file
 
 # 3: pipe tables read as rows; indented bullets are points, not continuations.
 READER = "text/3"
@@ -163,12 +163,4 @@ def _block(text: str, first: bool) -> Block:
 
 
 def read(data: bytes, name: str = "<input>") -> Reading:
-    body, meta = front_matter(decode(data, name), name)
-    return Reading(
-        blocks=tuple(text_blocks(body)),
-        text=body,
-        format="text",
-        reader=READER,
-        meta=meta,
-        name=name,
-    )
+    return read_text_file(data, name, "text", READER, text_blocks)
