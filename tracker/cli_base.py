@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import TrackerError
+from .errors import NotFound, TrackerError
 from .sources import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -38,10 +39,22 @@ class Context:
             self._store = Store(self.db_path)
         return self._store
 
+    def existing_db(self) -> str:
+        """The database path, for a command that only reads: a missing file is an error
+        rather than a new empty database (a mistyped --db would otherwise answer "no
+        documents" and leave a stray file behind)."""
+        if self._store is None and not Path(self.db_path).exists():
+            raise NotFound(
+                f"no database at {self.db_path} (add a version first, or check --db / TRACKER_DB)"
+            )
+        return self.db_path
+
     @property
     def reader(self) -> Store:
         """The store inside one read transaction: everything a read command prints comes
-        from one state of the database, whatever writers commit meanwhile."""
+        from one state of the database, whatever writers commit meanwhile. Refuses a
+        database that does not exist (:meth:`existing_db`); writers use :attr:`store`."""
+        self.existing_db()
         store = self.store
         store.begin_read()
         return store

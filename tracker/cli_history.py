@@ -326,7 +326,25 @@ def _finite(value: float) -> float:
     return value
 
 
-@cli.command()
+class SqlCommand(click.Command):
+    """``tracker query "-- a comment\nSELECT ..."`` works as typed: Click would read an
+    argument starting with ``--`` as an option, but no option name holds whitespace, so
+    such an argument can only be SQL. A leading space keeps the parser off it (SQLite
+    ignores it); ``--`` before the SQL and ``-`` for stdin work as well."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        fixed: list[str] = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                fixed += args[i:]
+                break
+            name = arg.split("=", 1)[0]
+            fixed.append(" " + arg if arg.startswith("-") and any(ch.isspace() for ch in name)
+                         else arg)  # fmt: skip
+        return super().parse_args(ctx, fixed)
+
+
+@cli.command(cls=SqlCommand)
 @click.argument("sql")
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000),
               help="Most rows returned.")  # fmt: skip
@@ -339,13 +357,16 @@ def _finite(value: float) -> float:
 def query(
     c: Context, sql: str, limit: int, timeout: float, fmt: str, as_json: bool, as_csv: bool
 ) -> None:
-    """Run one read-only SQL statement (SELECT, WITH or EXPLAIN) on the database. Writes,
-    ATTACH and PRAGMA writes are refused; a query running past --timeout is stopped. The
-    README documents the schema."""
+    """Run one read-only SQL statement (SELECT, WITH or EXPLAIN) on the database; SQL is
+    - to read it from stdin (tracker query - < report.sql). Writes, ATTACH and PRAGMA
+    writes are refused; a query running past --timeout is stopped. The README documents
+    the schema."""
     from .history import lower_heap_limit, run_query
 
+    if sql == "-":
+        sql = sys.stdin.read()
     lower_heap_limit()  # this process only runs the query: cap SQLite's memory for it
-    res = run_query(c.db_path, sql, limit=limit, timeout=timeout)
+    res = run_query(c.existing_db(), sql, limit=limit, timeout=timeout)
     fmt = _pick_format(fmt, as_json, as_csv)
     if fmt == "json":
         emit_json(
