@@ -14,6 +14,7 @@ READS = [
     ("list", "peace-plan"),
     ("show", "peace-plan", "us-28"),
     ("diff", "peace-plan", "us-28", "framework-20"),
+    ("diff", "peace-plan:us-28", "peace-plan:framework-20"),
     ("history", "peace-plan", "1"),
     ("blame", "peace-plan", "1"),
     ("figures", "peace-plan"),

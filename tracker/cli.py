@@ -302,7 +302,7 @@ def show(
 
 
 @cli.command()
-@click.argument("args", nargs=-1, metavar="DOC FROM TO | --files A B")
+@click.argument("args", nargs=-1, metavar="DOC FROM TO | DOC1:LABEL DOC2:LABEL | --files A B")
 @click.option("--files", "files", is_flag=True, help="Compare two files without storing them.")
 @click.option(
     "--format",
@@ -321,7 +321,8 @@ def diff(
     kind: str | None, pretty: bool,
 ) -> None:  # fmt: skip
     """Provision-level diff of two versions of DOC (labels, or DOC:LABEL for another
-    document), or of two files with --files."""
+    document), of two versions of any documents (DOC1:LABEL DOC2:LABEL), or of two
+    files with --files."""
     from . import compare, render
 
     if files:
@@ -329,9 +330,15 @@ def diff(
             raise click.UsageError("--files takes exactly two files: tracker diff --files A B")
         cmp = compare.compare_files(args[0], args[1], kind=kind, max_bytes=c.max_bytes)
     else:
-        if len(args) != 3:
-            raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
-        cmp = compare.compare(c.reader, *args)
+        if len(args) == 2 and all(":" in a for a in args):
+            # DOC1:LABEL DOC2:LABEL: each side names its document, so there is no DOC.
+            cmp = compare.compare(c.reader, args[0].split(":", 1)[0], *args)
+        elif len(args) == 3:
+            cmp = compare.compare(c.reader, *args)
+        else:
+            raise click.UsageError(
+                "expected DOC FROM TO (labels, or DOC:LABEL), DOC1:LABEL DOC2:LABEL, or --files A B"
+            )
     fmt = "json" if as_json else fmt
     # JSON and text are written as they are produced, piece by piece, never as one string.
     if fmt == "json" and pretty:
