@@ -95,6 +95,24 @@ class Group(click.Group):
             ctx.exit(0)
 
 
+def color_setting(choice: str, no_color: str) -> bool | None:
+    """--color as Click's ``color`` (None: decided per stream). Following no-color.org, a
+    non-empty NO_COLOR turns colour off, and an explicit --color always overrides it."""
+    if choice == "always":
+        return True
+    if choice == "never" or no_color:
+        return False
+    return None
+
+
+def color_on() -> bool:
+    """Whether this command colours stdout (for output not written through click.echo's
+    stripping, such as search's highlight marks)."""
+    ctx = click.get_current_context(silent=True)
+    color = ctx.color if ctx is not None else None
+    return sys.stdout.isatty() if color is None else color
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -136,11 +154,21 @@ def want_json(fmt: str, as_json: bool) -> bool:
     show_default=True,
     help="Largest input file accepted (or set TRACKER_MAX_BYTES).",
 )
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output: auto = only on a terminal and when NO_COLOR is unset or empty.",
+)
 @click.version_option(package_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
+def cli(ctx: click.Context, db: str, max_bytes: int, color: str) -> None:
     """Track versions of negotiated texts and see what changed, provision by provision."""
     ctx.obj = Context(db, max_bytes)
+    # Click's own switch: every click.echo below strips styles when it is False, keeps
+    # them when True, and asks the stream (terminal or not) when None.
+    ctx.color = color_setting(color, os.environ.get("NO_COLOR", ""))
     ctx.call_on_close(ctx.obj.close)
 
 

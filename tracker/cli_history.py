@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_base import Context, cli, emit_json, format_option, pass_ctx, want_json
+from .cli_base import Context, cli, color_on, emit_json, format_option, pass_ctx, want_json
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -244,8 +244,9 @@ def figures(c: Context, doc: str, fmt: str, as_json: bool, as_csv: bool) -> None
 
 
 def _marks() -> tuple[str, str]:
-    """Bold on a terminal; brackets elsewhere, so a pipe still shows what matched."""
-    if sys.stdout.isatty():
+    """Bold yellow when colouring (--color, NO_COLOR, a terminal); brackets otherwise, so
+    a pipe still shows what matched."""
+    if color_on():
         return "\x1b[1;33m", "\x1b[0m"
     return "[", "]"
 
