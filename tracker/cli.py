@@ -117,16 +117,32 @@ def add(
 
 @cli.command("import")
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Skip files that cannot be read or stored (listed at the end, exit 1) and import "
+    "the rest, each file in its own transaction. Without it one bad file imports nothing.",
+)
 @pass_ctx
-def import_(c: Context, directory: str) -> None:
-    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent."""
+def import_(c: Context, directory: str, keep_going: bool) -> None:
+    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. A
+    progress bar is drawn on stderr when it is a terminal."""
     from . import ingest
 
-    result = ingest.import_dir(c.store, directory, max_bytes=c.max_bytes)
+    result = ingest.import_dir(
+        c.store, directory, max_bytes=c.max_bytes, keep_going=keep_going, progress=True
+    )
     for a in result.added:
         v = a.version
         click.echo(f"{v.document} {v.label} {v.at} {v.n_provisions} provisions")
-    click.echo(f"imported {len(result.added)} versions, {len(result.skipped)} already stored")
+    summary = f"imported {len(result.added)} versions, {len(result.skipped)} already stored"
+    if not result.failed:
+        click.echo(summary)
+        return
+    click.echo(f"{summary}, {len(result.failed)} skipped:")
+    for name, reason in result.failed:
+        click.echo(f"  {name}: {reason}")
+    raise click.exceptions.Exit(1)
 
 
 @cli.command()
