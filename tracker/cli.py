@@ -19,6 +19,9 @@ from .cli_base import (  # noqa: F401 - the group and helpers, for other command
     Failure,
     Group,
     cli,
+    complete_diff_arg,
+    complete_doc,
+    complete_label,
     emit_json,
     format_option,
     pass_ctx,
@@ -146,7 +149,7 @@ def import_(c: Context, directory: str, keep_going: bool) -> None:
 
 
 @cli.command()
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=complete_doc)
 @click.option("--all", "every", is_flag=True, help="Every document.")
 @click.option("--force", is_flag=True, help="Read again even when the reader is unchanged.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
@@ -207,7 +210,7 @@ def reparse_line(r: Any) -> str:
 
 
 @cli.command("list")
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=complete_doc)
 @click.option("--tz", help="Show times in this zone (default UTC).")
 @format_option("text", "json")
 @pass_ctx
@@ -251,8 +254,8 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
 
 
 @cli.command()
-@click.argument("doc")
-@click.argument("label")
+@click.argument("doc", shell_complete=complete_doc)
+@click.argument("label", shell_complete=complete_label)
 @click.option("--provisions", "show_provisions", is_flag=True, help="List the provisions.")
 @click.option(
     "--source",
@@ -318,7 +321,12 @@ def show(
 
 
 @cli.command()
-@click.argument("args", nargs=-1, metavar="DOC FROM TO | DOC1:LABEL DOC2:LABEL | --files A B")
+@click.argument(
+    "args",
+    nargs=-1,
+    metavar="DOC FROM TO | DOC1:LABEL DOC2:LABEL | --files A B",
+    shell_complete=complete_diff_arg,
+)
 @click.option("--files", "files", is_flag=True, help="Compare two files without storing them.")
 @click.option(
     "--format",

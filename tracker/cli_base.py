@@ -113,6 +113,68 @@ def color_on() -> bool:
     return sys.stdout.isatty() if color is None else color
 
 
+# --- shell completion ------------------------------------------------------------------
+# Click calls these while the shell completes a word (_TRACKER_COMPLETE=bash_complete...):
+# the group callback has not run, so the database comes from the parsed --db (or
+# TRACKER_DB, or the default). It is opened read-only (a missing file stays missing) and
+# any failure completes nothing: a traceback would land in the middle of the prompt.
+
+
+def _completion_db(ctx: click.Context) -> str:
+    return ctx.find_root().params.get("db") or os.environ.get("TRACKER_DB") or DEFAULT_DB
+
+
+def _complete(ctx: click.Context, incomplete: str, doc: str | None) -> list[str]:
+    """Document names (``doc`` None) or the labels of ``doc`` starting with
+    ``incomplete``; empty on any failure."""
+    try:
+        from .store import Store
+
+        with Store(_completion_db(ctx), readonly=True) as store:
+            if doc is None:
+                names = [d.slug for d in store.documents()]
+            else:
+                names = [v.label for v in store.versions(doc)]
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def complete_doc(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a DOC argument or option: the stored document names."""
+    return _complete(ctx, incomplete, None)
+
+
+def complete_label(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a LABEL (or --at LABEL): the labels of the DOC given before
+    it; ``DOC:LABEL`` completes across documents."""
+    if ":" in incomplete:
+        return complete_ref(incomplete, ctx)
+    # Completing `--at <TAB>` leaves the option without a value, which stops Click's
+    # parsing before the arguments are assigned: DOC is then the first word left over.
+    doc = ctx.params.get("doc") or (ctx.args[0] if ctx.args else None)
+    return _complete(ctx, incomplete, doc) if doc else []
+
+
+def complete_ref(incomplete: str, ctx: click.Context) -> list[str]:
+    """``DOC:LAB`` completes to ``DOC:LABEL`` for the labels of DOC."""
+    doc, _, label = incomplete.partition(":")
+    return [f"{doc}:{x}" for x in _complete(ctx, label, doc)]
+
+
+def complete_diff_arg(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """diff's words: a document first (or DOC:LABEL), then labels of that document."""
+    if ":" in incomplete:
+        return complete_ref(incomplete, ctx)
+    if ctx.params.get("files"):
+        return []  # files: the shell's own file completion is not offered through Click
+    before = ctx.params.get("args") or ()
+    if not before:
+        return _complete(ctx, incomplete, None)
+    first = before[0]
+    return _complete(ctx, incomplete, first.split(":", 1)[0])
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -164,7 +226,15 @@ def want_json(fmt: str, as_json: bool) -> bool:
 @click.version_option(package_name="tracker")
 @click.pass_context
 def cli(ctx: click.Context, db: str, max_bytes: int, color: str) -> None:
-    """Track versions of negotiated texts and see what changed, provision by provision."""
+    """Track versions of negotiated texts and see what changed, provision by provision.
+
+    Shell completion of commands, options, document names and labels: add to ~/.bashrc
+
+    \b
+        eval "$(_TRACKER_COMPLETE=bash_source tracker)"
+
+    (zsh: zsh_source in ~/.zshrc; fish: _TRACKER_COMPLETE=fish_source tracker | source).
+    """
     ctx.obj = Context(db, max_bytes)
     # Click's own switch: every click.echo below strips styles when it is False, keeps
     # them when True, and asks the stream (terminal or not) when None.

@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_base import Context, cli, color_on, emit_json, format_option, pass_ctx, want_json
+from .cli_base import (
+    Context,
+    cli,
+    color_on,
+    complete_doc,
+    complete_label,
+    emit_json,
+    format_option,
+    pass_ctx,
+    want_json,
+)
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -32,9 +42,13 @@ def provision_arguments(f: Any) -> Any:
     provision."""
     f = format_option("text", "json")(f)
     f = click.option(
-        "--at", "at_label", metavar="LABEL", help="Version NUMBER refers to (default: latest)."
+        "--at",
+        "at_label",
+        metavar="LABEL",
+        help="Version NUMBER refers to (default: latest).",
+        shell_complete=complete_label,
     )(f)
-    return click.argument("doc")(click.argument("number")(f))
+    return click.argument("doc", shell_complete=complete_doc)(click.argument("number")(f))
 
 
 MAX_TERMS = 8  # terms shown per change in text output; --json has them all
@@ -219,7 +233,7 @@ def _as_term(f: Figure) -> Term:
 
 
 @cli.command()
-@click.argument("doc")
+@click.argument("doc", shell_complete=complete_doc)
 @format_option("text", "json", "csv")
 @click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
 @pass_ctx
@@ -269,7 +283,7 @@ def search_text(hits: list[Hit], limit: int) -> str:
 
 @cli.command()
 @click.argument("query")
-@click.option("--doc", help="Only this document.")
+@click.option("--doc", help="Only this document.", shell_complete=complete_doc)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option(
     "--advanced",
@@ -461,7 +475,7 @@ def export_markdown(data: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.argument("doc")
+@click.argument("doc", shell_complete=complete_doc)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "markdown"]), default="json",
               show_default=True, help="json rebuilds the history with import-export.")  # fmt: skip
 @pass_ctx
@@ -505,7 +519,7 @@ def import_export(c: Context, file: Any, slug: str | None, recompute: bool) -> N
 
 
 @cli.command()
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=complete_doc)
 @click.option("--all", "every", is_flag=True, help="Every document.")
 @click.option(
     "--jobs",
