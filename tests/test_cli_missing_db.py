@@ -74,3 +74,11 @@ def test_the_console_script_refuses_too(script: Callable[..., Outcome], db: Path
     r = script("list")
     assert r.code == 1 and r.stderr.startswith(f"error: no database at {db}")
     assert "Traceback" not in r.stderr and not db.exists()
+
+
+def test_a_read_only_server_refuses_a_missing_database(
+    invoke: Callable[..., Outcome], db: Path
+) -> None:
+    r = invoke("serve", "--read-only", "--port", "0")
+    assert r.code == 1 and r.stderr.startswith(f"error: no database at {db}")
+    assert not db.exists()

@@ -446,6 +446,8 @@ def serve(
 
     from web import FORM_OVERHEAD, create_app, server
 
+    if read_only:
+        c.existing_db()  # nothing can be added: a missing file is a mistyped --db
     _ = c.store  # create or migrate the database before the first request
     app = create_app(
         {"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes, "READ_ONLY": read_only, "TOKEN": token}
