@@ -48,6 +48,12 @@ def test_labels_of_the_document_given(script: Callable[..., Outcome], sample_db:
     assert complete(script, f"tracker {db} diff wire-report:c") == ["wire-report:corrected"]
 
 
+def test_bash_split_at_the_colon(script: Callable[..., Outcome], sample_db: Path) -> None:
+    # bash hands `diff peace-plan:us-28 wire-report:c` over as separate words around ':'.
+    words = f"tracker --db {sample_db} diff peace-plan : us-28 wire-report : c"
+    assert complete(script, words) == ["corrected"]
+
+
 def test_the_database_from_the_environment(script: Callable[..., Outcome], sample_db: Path) -> None:
     assert complete(script, "tracker show g", env={"TRACKER_DB": str(sample_db)}) == [
         "geneva-talks"
