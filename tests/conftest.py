@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,55 @@ from tracker.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ROOT / "versions"
 TRACKER_ENV = ("TRACKER_DB", "TRACKER_MAX_BYTES")
+# The browser the `browser` tests drive (Debian's chromium, through Playwright).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+# --- markers: `browser` tests skip where there is no browser, except where they must run --
+
+
+def browser_required(env: Mapping[str, str]) -> bool:
+    """CI (any CI=... such as CI=true) or TRACKER_BROWSER_TESTS=1: the browser tests must
+    run, and a missing browser fails them instead of skipping them."""
+    return bool(env.get("CI")) or env.get("TRACKER_BROWSER_TESTS") == "1"
+
+
+def browser_skip_reason(chromium: Path, env: Mapping[str, str]) -> str | None:
+    """Why the ``browser`` tests are skipped here, or None when they run. A plain
+    ``pytest`` on a machine without chromium skips them (saying so in the summary);
+    where they are required, nothing skips them: a missing browser is a failure."""
+    if browser_required(env):
+        return None
+    if env.get("TRACKER_SKIP_BROWSER") == "1":
+        return "TRACKER_SKIP_BROWSER=1"
+    if not chromium.exists():
+        return (
+            f"no browser at {chromium} (make browser installs it; CI=true or "
+            "TRACKER_BROWSER_TESTS=1 makes its absence a failure)"
+        )
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = browser_skip_reason(CHROMIUM, os.environ)
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+def require_chromium() -> str:
+    """The browser's path for Playwright, failing the test when it is missing (only
+    reached where the browser tests are required, or where it exists)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"no browser at {CHROMIUM}: install Debian's chromium (make browser, or "
+            "apt-get install chromium); without CI or TRACKER_BROWSER_TESTS=1 these "
+            "tests are skipped instead"
+        )
+    return str(CHROMIUM)
 
 
 @dataclass(frozen=True)

@@ -369,7 +369,11 @@ def test_not_a_database(run, tmp_path) -> None:
 
 def test_database_in_a_missing_directory(run, tmp_path) -> None:
     missing = tmp_path / "no" / "such" / "dir" / "x.db"
-    assert_error(run("--db", missing, "list", use_db=False), "no directory")
+    # A write command would create the file: it says the directory is missing...
+    add = run("--db", missing, "add", "d", "-", "--at", "2025-01-01", use_db=False, input="1. A.")
+    assert_error(add, "no directory")
+    # ...and a read command that there is no database there.
+    assert_error(run("--db", missing, "list", use_db=False), "no database at")
     assert not missing.parent.exists()
 
 

@@ -1,23 +1,22 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against a live
 ``tracker serve`` over the sample versions (the ``live_server`` fixture in conftest).
 
-Screenshots of every page go to ``test-artifacts/`` at the repository root. Set
-``TRACKER_SKIP_BROWSER=1`` to skip these tests where no chromium is installed; otherwise a
-missing browser fails the run.
+Screenshots of every page go to ``test-artifacts/`` at the repository root. Marked
+``browser``: skipped where /usr/bin/chromium is missing (or with TRACKER_SKIP_BROWSER=1),
+except with CI=true or TRACKER_BROWSER_TESTS=1, where a missing browser fails the run.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import require_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -28,22 +27,18 @@ CHROMIUM_ARGS = [
 ]
 DIFF = "/d/peace-plan/diff/us-28..framework-20"
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("TRACKER_SKIP_BROWSER") == "1", reason="TRACKER_SKIP_BROWSER=1"
-)
+# Skipped where there is no chromium, unless CI or TRACKER_BROWSER_TESTS=1 require them
+# (then a missing browser fails): see the collection hook in conftest.
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"no browser at {CHROMIUM}: install Debian's chromium (make browser, or "
-            "apt-get install chromium), or set TRACKER_SKIP_BROWSER=1 to skip these tests"
-        )
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

@@ -2,29 +2,26 @@
 search as typed, and axe-core on every page type at desktop width, with screenshots at
 desktop (1280x800) and phone (390x844) widths in ``test-artifacts/``.
 
-One Chromium for the module; ``TRACKER_SKIP_BROWSER=1`` skips it like test_browser.py.
+One Chromium for the module; marked ``browser`` like test_browser.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import require_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 DIFF = "/d/peace-plan/diff/us-28..framework-20"
 STEP = "/d/peace-plan/diff/eu-counter..framework-20"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("TRACKER_SKIP_BROWSER") == "1", reason="TRACKER_SKIP_BROWSER=1"
-)
+pytestmark = pytest.mark.browser  # skipped or required: see the hook in conftest
 
 # Every page type: (name, address, expected status).
 PAGES = [
@@ -46,13 +43,12 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no browser at {CHROMIUM} (or set TRACKER_SKIP_BROWSER=1)")
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
         try:
             yield browser

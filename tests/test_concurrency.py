@@ -148,6 +148,7 @@ print(failed)
 """
 
 
+@pytest.mark.slow
 def test_eight_writer_processes_all_land(tmp_path: Path) -> None:
     # Four writers per document, interleaving their versions in time: every add lands
     # between others' and relinks around itself.

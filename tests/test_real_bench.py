@@ -46,6 +46,7 @@ needs_corpus = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_small_pair_runs_and_its_phrases_resolve(tmp_path: Path) -> None:
     clone = tmp_path / "pga.git"

@@ -10,6 +10,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
+
 # Under the length limit, seconds of work each before the time limit.
 HOSTILE_SEARCH = "NEAR(" + "a* " * 150 + ", 100)"
 
@@ -37,6 +39,7 @@ def _slow_sockets(url: str, n: int) -> list[socket.socket]:
     return out
 
 
+@pytest.mark.slow
 def test_slow_sockets_and_expensive_searches_do_not_stop_the_server(live_server) -> None:
     socks = _slow_sockets(live_server.url, 300)  # 100 stopped waitress's defaults
     stop = threading.Event()

@@ -124,6 +124,7 @@ def test_run_captures_due_watches_and_marks_failing_ones(server, invoke, db: Pat
         assert listed["summit"]["last_version"] == store.versions("summit")[-1].label
 
 
+@pytest.mark.slow
 def test_long_running_loop_captures_again_when_due(server, invoke, db: Path) -> None:
     hits = []
 
@@ -222,6 +223,7 @@ def test_webhook_receives_the_change_and_failures_keep_the_version(
     assert len([r for r, _ in receiver.log if r.path == "/broken"]) == 4
 
 
+@pytest.mark.slow
 def test_two_runner_processes_never_capture_the_same_watch(server, invoke, db: Path) -> None:
     hits: Counter[str] = Counter()
     lock = threading.Lock()

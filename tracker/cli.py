@@ -19,6 +19,9 @@ from .cli_base import (  # noqa: F401 - the group and helpers, for other command
     Failure,
     Group,
     cli,
+    complete_diff_arg,
+    complete_doc,
+    complete_label,
     emit_json,
     format_option,
     pass_ctx,
@@ -117,20 +120,36 @@ def add(
 
 @cli.command("import")
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Skip files that cannot be read or stored (listed at the end, exit 1) and import "
+    "the rest, each file in its own transaction. Without it one bad file imports nothing.",
+)
 @pass_ctx
-def import_(c: Context, directory: str) -> None:
-    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent."""
+def import_(c: Context, directory: str, keep_going: bool) -> None:
+    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. A
+    progress bar is drawn on stderr when it is a terminal."""
     from . import ingest
 
-    result = ingest.import_dir(c.store, directory, max_bytes=c.max_bytes)
+    result = ingest.import_dir(
+        c.store, directory, max_bytes=c.max_bytes, keep_going=keep_going, progress=True
+    )
     for a in result.added:
         v = a.version
         click.echo(f"{v.document} {v.label} {v.at} {v.n_provisions} provisions")
-    click.echo(f"imported {len(result.added)} versions, {len(result.skipped)} already stored")
+    summary = f"imported {len(result.added)} versions, {len(result.skipped)} already stored"
+    if not result.failed:
+        click.echo(summary)
+        return
+    click.echo(f"{summary}, {len(result.failed)} skipped:")
+    for name, reason in result.failed:
+        click.echo(f"  {name}: {reason}")
+    raise click.exceptions.Exit(1)
 
 
 @cli.command()
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=complete_doc)
 @click.option("--all", "every", is_flag=True, help="Every document.")
 @click.option("--force", is_flag=True, help="Read again even when the reader is unchanged.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
@@ -191,7 +210,7 @@ def reparse_line(r: Any) -> str:
 
 
 @cli.command("list")
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=complete_doc)
 @click.option("--tz", help="Show times in this zone (default UTC).")
 @format_option("text", "json")
 @pass_ctx
@@ -235,8 +254,8 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
 
 
 @cli.command()
-@click.argument("doc")
-@click.argument("label")
+@click.argument("doc", shell_complete=complete_doc)
+@click.argument("label", shell_complete=complete_label)
 @click.option("--provisions", "show_provisions", is_flag=True, help="List the provisions.")
 @click.option(
     "--source",
@@ -302,7 +321,12 @@ def show(
 
 
 @cli.command()
-@click.argument("args", nargs=-1, metavar="DOC FROM TO | --files A B")
+@click.argument(
+    "args",
+    nargs=-1,
+    metavar="DOC FROM TO | DOC1:LABEL DOC2:LABEL | --files A B",
+    shell_complete=complete_diff_arg,
+)
 @click.option("--files", "files", is_flag=True, help="Compare two files without storing them.")
 @click.option(
     "--format",
@@ -321,7 +345,8 @@ def diff(
     kind: str | None, pretty: bool,
 ) -> None:  # fmt: skip
     """Provision-level diff of two versions of DOC (labels, or DOC:LABEL for another
-    document), or of two files with --files."""
+    document), of two versions of any documents (DOC1:LABEL DOC2:LABEL), or of two
+    files with --files."""
     from . import compare, render
 
     if files:
@@ -329,9 +354,15 @@ def diff(
             raise click.UsageError("--files takes exactly two files: tracker diff --files A B")
         cmp = compare.compare_files(args[0], args[1], kind=kind, max_bytes=c.max_bytes)
     else:
-        if len(args) != 3:
-            raise click.UsageError("expected DOC FROM TO (labels), or --files A B")
-        cmp = compare.compare(c.reader, *args)
+        if len(args) == 2 and all(":" in a for a in args):
+            # DOC1:LABEL DOC2:LABEL: each side names its document, so there is no DOC.
+            cmp = compare.compare(c.reader, args[0].split(":", 1)[0], *args)
+        elif len(args) == 3:
+            cmp = compare.compare(c.reader, *args)
+        else:
+            raise click.UsageError(
+                "expected DOC FROM TO (labels, or DOC:LABEL), DOC1:LABEL DOC2:LABEL, or --files A B"
+            )
     fmt = "json" if as_json else fmt
     # JSON and text are written as they are produced, piece by piece, never as one string.
     if fmt == "json" and pretty:
@@ -415,6 +446,8 @@ def serve(
 
     from web import FORM_OVERHEAD, create_app, server
 
+    if read_only:
+        c.existing_db()  # nothing can be added: a missing file is a mistyped --db
     _ = c.store  # create or migrate the database before the first request
     app = create_app(
         {"DATABASE": c.db_path, "MAX_BYTES": c.max_bytes, "READ_ONLY": read_only, "TOKEN": token}

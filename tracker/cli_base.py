@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import TrackerError
+from .errors import NotFound, TrackerError
 from .sources import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -38,10 +39,22 @@ class Context:
             self._store = Store(self.db_path)
         return self._store
 
+    def existing_db(self) -> str:
+        """The database path, for a command that only reads: a missing file is an error
+        rather than a new empty database (a mistyped --db would otherwise answer "no
+        documents" and leave a stray file behind)."""
+        if self._store is None and not Path(self.db_path).exists():
+            raise NotFound(
+                f"no database at {self.db_path} (add a version first, or check --db / TRACKER_DB)"
+            )
+        return self.db_path
+
     @property
     def reader(self) -> Store:
         """The store inside one read transaction: everything a read command prints comes
-        from one state of the database, whatever writers commit meanwhile."""
+        from one state of the database, whatever writers commit meanwhile. Refuses a
+        database that does not exist (:meth:`existing_db`); writers use :attr:`store`."""
+        self.existing_db()
         store = self.store
         store.begin_read()
         return store
@@ -80,6 +93,90 @@ class Group(click.Group):
             # `tracker show ... | head`: the reader went away; not worth a traceback.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
+
+
+def color_setting(choice: str, no_color: str) -> bool | None:
+    """--color as Click's ``color`` (None: decided per stream). Following no-color.org, a
+    non-empty NO_COLOR turns colour off, and an explicit --color always overrides it."""
+    if choice == "always":
+        return True
+    if choice == "never" or no_color:
+        return False
+    return None
+
+
+def color_on() -> bool:
+    """Whether this command colours stdout (for output not written through click.echo's
+    stripping, such as search's highlight marks)."""
+    ctx = click.get_current_context(silent=True)
+    color = ctx.color if ctx is not None else None
+    return sys.stdout.isatty() if color is None else color
+
+
+# --- shell completion ------------------------------------------------------------------
+# Click calls these while the shell completes a word (_TRACKER_COMPLETE=bash_complete...):
+# the group callback has not run, so the database comes from the parsed --db (or
+# TRACKER_DB, or the default). It is opened read-only (a missing file stays missing) and
+# any failure completes nothing: a traceback would land in the middle of the prompt.
+
+
+def _completion_db(ctx: click.Context) -> str:
+    return ctx.find_root().params.get("db") or os.environ.get("TRACKER_DB") or DEFAULT_DB
+
+
+def _complete(ctx: click.Context, incomplete: str, doc: str | None) -> list[str]:
+    """Document names (``doc`` None) or the labels of ``doc`` starting with
+    ``incomplete``; empty on any failure."""
+    try:
+        from .store import Store
+
+        with Store(_completion_db(ctx), readonly=True) as store:
+            if doc is None:
+                names = [d.slug for d in store.documents()]
+            else:
+                names = [v.label for v in store.versions(doc)]
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def complete_doc(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a DOC argument or option: the stored document names."""
+    return _complete(ctx, incomplete, None)
+
+
+def complete_label(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a LABEL (or --at LABEL): the labels of the DOC given before
+    it; ``DOC:LABEL`` completes across documents."""
+    if ":" in incomplete:
+        return complete_ref(incomplete, ctx)
+    # Completing `--at <TAB>` leaves the option without a value, which stops Click's
+    # parsing before the arguments are assigned: DOC is then the first word left over.
+    doc = ctx.params.get("doc") or (ctx.args[0] if ctx.args else None)
+    return _complete(ctx, incomplete, doc) if doc else []
+
+
+def complete_ref(incomplete: str, ctx: click.Context) -> list[str]:
+    """``DOC:LAB`` completes to ``DOC:LABEL`` for the labels of DOC."""
+    doc, _, label = incomplete.partition(":")
+    return [f"{doc}:{x}" for x in _complete(ctx, label, doc)]
+
+
+def complete_diff_arg(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """diff's words: a document first (or DOC:LABEL), then labels of that document."""
+    if ":" in incomplete:
+        return complete_ref(incomplete, ctx)
+    if ctx.params.get("files"):
+        return []  # files: the shell's own file completion is not offered through Click
+    before = ctx.params.get("args") or ()
+    if len(before) >= 2 and before[-1] == ":":
+        # bash splits DOC:LAB at the colon (COMP_WORDBREAKS): LAB completes alone, as a
+        # label of the DOC just before the colon.
+        return _complete(ctx, incomplete, before[-2])
+    if not before:
+        return _complete(ctx, incomplete, None)
+    first = before[0]
+    return _complete(ctx, incomplete, first.split(":", 1)[0])
 
 
 def emit_json(data: Any) -> None:
@@ -123,11 +220,29 @@ def want_json(fmt: str, as_json: bool) -> bool:
     show_default=True,
     help="Largest input file accepted (or set TRACKER_MAX_BYTES).",
 )
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output: auto = only on a terminal and when NO_COLOR is unset or empty.",
+)
 @click.version_option(package_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db: str, max_bytes: int) -> None:
-    """Track versions of negotiated texts and see what changed, provision by provision."""
+def cli(ctx: click.Context, db: str, max_bytes: int, color: str) -> None:
+    """Track versions of negotiated texts and see what changed, provision by provision.
+
+    Shell completion of commands, options, document names and labels: add to ~/.bashrc
+
+    \b
+        eval "$(_TRACKER_COMPLETE=bash_source tracker)"
+
+    (zsh: zsh_source in ~/.zshrc; fish: _TRACKER_COMPLETE=fish_source tracker | source).
+    """
     ctx.obj = Context(db, max_bytes)
+    # Click's own switch: every click.echo below strips styles when it is False, keeps
+    # them when True, and asks the stream (terminal or not) when None.
+    ctx.color = color_setting(color, os.environ.get("NO_COLOR", ""))
     ctx.call_on_close(ctx.obj.close)
 
 

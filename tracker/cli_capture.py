@@ -164,7 +164,7 @@ def watch_list(c: Context, fmt: str, as_json: bool) -> None:
     """List watches with their last result; failing ones are marked."""
     from .capture import watch as w
 
-    watches = c.store.watches()
+    watches = c.reader.watches()
     if want_json(fmt, as_json):
         emit_json({"watches": [w.watch_json(x) for x in watches]})
         return

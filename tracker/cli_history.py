@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_base import Context, cli, emit_json, format_option, pass_ctx, want_json
+from .cli_base import (
+    Context,
+    cli,
+    color_on,
+    complete_doc,
+    complete_label,
+    emit_json,
+    format_option,
+    pass_ctx,
+    want_json,
+)
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -32,9 +42,13 @@ def provision_arguments(f: Any) -> Any:
     provision."""
     f = format_option("text", "json")(f)
     f = click.option(
-        "--at", "at_label", metavar="LABEL", help="Version NUMBER refers to (default: latest)."
+        "--at",
+        "at_label",
+        metavar="LABEL",
+        help="Version NUMBER refers to (default: latest).",
+        shell_complete=complete_label,
     )(f)
-    return click.argument("doc")(click.argument("number")(f))
+    return click.argument("doc", shell_complete=complete_doc)(click.argument("number")(f))
 
 
 MAX_TERMS = 8  # terms shown per change in text output; --json has them all
@@ -219,7 +233,7 @@ def _as_term(f: Figure) -> Term:
 
 
 @cli.command()
-@click.argument("doc")
+@click.argument("doc", shell_complete=complete_doc)
 @format_option("text", "json", "csv")
 @click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv.")
 @pass_ctx
@@ -244,8 +258,9 @@ def figures(c: Context, doc: str, fmt: str, as_json: bool, as_csv: bool) -> None
 
 
 def _marks() -> tuple[str, str]:
-    """Bold on a terminal; brackets elsewhere, so a pipe still shows what matched."""
-    if sys.stdout.isatty():
+    """Bold yellow when colouring (--color, NO_COLOR, a terminal); brackets otherwise, so
+    a pipe still shows what matched."""
+    if color_on():
         return "\x1b[1;33m", "\x1b[0m"
     return "[", "]"
 
@@ -268,7 +283,7 @@ def search_text(hits: list[Hit], limit: int) -> str:
 
 @cli.command()
 @click.argument("query")
-@click.option("--doc", help="Only this document.")
+@click.option("--doc", help="Only this document.", shell_complete=complete_doc)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option(
     "--advanced",
@@ -326,7 +341,25 @@ def _finite(value: float) -> float:
     return value
 
 
-@cli.command()
+class SqlCommand(click.Command):
+    """``tracker query "-- a comment\nSELECT ..."`` works as typed: Click would read an
+    argument starting with ``--`` as an option, but no option name holds whitespace, so
+    such an argument can only be SQL. A leading space keeps the parser off it (SQLite
+    ignores it); ``--`` before the SQL and ``-`` for stdin work as well."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        fixed: list[str] = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                fixed += args[i:]
+                break
+            name = arg.split("=", 1)[0]
+            fixed.append(" " + arg if arg.startswith("-") and any(ch.isspace() for ch in name)
+                         else arg)  # fmt: skip
+        return super().parse_args(ctx, fixed)
+
+
+@cli.command(cls=SqlCommand)
 @click.argument("sql")
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 1_000_000),
               help="Most rows returned.")  # fmt: skip
@@ -339,13 +372,16 @@ def _finite(value: float) -> float:
 def query(
     c: Context, sql: str, limit: int, timeout: float, fmt: str, as_json: bool, as_csv: bool
 ) -> None:
-    """Run one read-only SQL statement (SELECT, WITH or EXPLAIN) on the database. Writes,
-    ATTACH and PRAGMA writes are refused; a query running past --timeout is stopped. The
-    README documents the schema."""
+    """Run one read-only SQL statement (SELECT, WITH or EXPLAIN) on the database; SQL is
+    - to read it from stdin (tracker query - < report.sql). Writes, ATTACH and PRAGMA
+    writes are refused; a query running past --timeout is stopped. The README documents
+    the schema."""
     from .history import lower_heap_limit, run_query
 
+    if sql == "-":
+        sql = sys.stdin.read()
     lower_heap_limit()  # this process only runs the query: cap SQLite's memory for it
-    res = run_query(c.db_path, sql, limit=limit, timeout=timeout)
+    res = run_query(c.existing_db(), sql, limit=limit, timeout=timeout)
     fmt = _pick_format(fmt, as_json, as_csv)
     if fmt == "json":
         emit_json(
@@ -439,7 +475,7 @@ def export_markdown(data: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.argument("doc")
+@click.argument("doc", shell_complete=complete_doc)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "markdown"]), default="json",
               show_default=True, help="json rebuilds the history with import-export.")  # fmt: skip
 @pass_ctx
@@ -483,7 +519,7 @@ def import_export(c: Context, file: Any, slug: str | None, recompute: bool) -> N
 
 
 @cli.command()
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=complete_doc)
 @click.option("--all", "every", is_flag=True, help="Every document.")
 @click.option(
     "--jobs",

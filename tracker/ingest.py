@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -171,6 +171,8 @@ def add_version(
 class ImportResult:
     added: list[Added]
     skipped: list[Added]
+    # With keep_going: (file, reason) for each file left out; otherwise always empty.
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def import_format(path: Path) -> str:
@@ -182,29 +184,82 @@ def import_format(path: Path) -> str:
 
 
 def import_dir(
-    store: Store, root: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+    store: Store,
+    root: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keep_going: bool = False,
+    progress: bool = False,
 ) -> ImportResult:
     """Load ``root/<doc>/*`` in name order, each file read by its extension's format
     (:func:`import_format`); the front matter gives each file's date, label and kind.
     Idempotent: files already stored (same text) are skipped. Every file is read and
-    checked before anything is written; the whole import is then one transaction."""
+    checked before anything is written; the whole import is then one transaction.
+
+    With ``keep_going``, a file that cannot be read or stored is left out with its reason
+    (in ``failed``) and each good file is stored in its own transaction, so one bad file
+    costs only itself. With ``progress``, bars on stderr when it is a terminal."""
+    from .parallel import progress_bar
+
     root = Path(root)
     if not root.is_dir():
         raise InputError(f"{root}: not a directory")
-    plan: list[tuple[str, Source]] = []
+    files: list[tuple[str, Path]] = []
+    failed: list[tuple[str, str]] = []
     for doc_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        check_slug(doc_dir.name)
+        try:
+            check_slug(doc_dir.name)
+        except TrackerError as exc:
+            if not keep_going:
+                raise
+            failed.append((str(doc_dir), str(exc)))
+            continue
         for f in sorted(p for p in doc_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-            plan.append((doc_dir.name, read_path(f, max_bytes, format=import_format(f))))
-    if not plan:
+            files.append((doc_dir.name, f))
+    if not files and not failed:
         raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
+    plan: list[tuple[str, Source]] = []
+    bar = progress_bar("reading" if progress else None, len(files), unit="file")
+    try:
+        for doc, f in files:
+            try:
+                plan.append((doc, read_path(f, max_bytes, format=import_format(f))))
+            except TrackerError as exc:
+                if not keep_going:
+                    raise
+                failed.append((str(f), _reason(exc, str(f))))
+            bar.update(1)
+    finally:
+        bar.close()
     added: list[Added] = []
     skipped: list[Added] = []
-    with store.transaction():
-        for doc, source in plan:
-            try:
-                result = add_version(store, doc, source)
-            except TrackerError as exc:
-                raise type(exc)(f"{source.name}: {exc}") from None
-            (added if result.stored else skipped).append(result)
-    return ImportResult(added, skipped)
+    bar = progress_bar("storing" if progress else None, len(plan), unit="file")
+    try:
+        if keep_going:
+            for doc, source in plan:
+                try:
+                    with store.transaction():
+                        result = add_version(store, doc, source)
+                except TrackerError as exc:
+                    failed.append((source.name, _reason(exc, source.name)))
+                else:
+                    (added if result.stored else skipped).append(result)
+                bar.update(1)
+        else:
+            with store.transaction():
+                for doc, source in plan:
+                    try:
+                        result = add_version(store, doc, source)
+                    except TrackerError as exc:
+                        raise type(exc)(f"{source.name}: {exc}") from None
+                    (added if result.stored else skipped).append(result)
+                    bar.update(1)
+    finally:
+        bar.close()
+    return ImportResult(added, skipped, failed)
+
+
+def _reason(exc: TrackerError, name: str) -> str:
+    """The error without the file name it may already start with (the summary shows it)."""
+    text = str(exc)
+    return text[len(name) + 2 :] if text.startswith(f"{name}: ") else text

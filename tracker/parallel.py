@@ -42,7 +42,7 @@ def map_pairs(
     Cost: a worker process starts in ~50 ms (fork) and each item and result is pickled,
     so one process is used when there are fewer than two items."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    bar = _bar(progress, len(items))
+    bar = progress_bar(progress, len(items), unit="pair")
     try:
         if jobs == 1 or len(items) < 2:
             for item in items:
@@ -65,9 +65,12 @@ class _NoBar:
         pass
 
 
-def _bar(label: str | None, total: int):  # noqa: ANN202
+def progress_bar(label: str | None, total: int, unit: str = "item"):  # noqa: ANN201
+    """A tqdm bar on stderr when ``label`` is given and stderr is a terminal; otherwise
+    an object with the same ``update``/``close`` that draws nothing (no bar in a pipe or
+    a log)."""
     if not label or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="pair", file=sys.stderr, leave=False)
+    return tqdm(total=total, desc=label, unit=unit, file=sys.stderr, leave=False)
