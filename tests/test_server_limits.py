@@ -73,8 +73,9 @@ def test_slow_sockets_and_expensive_searches_do_not_stop_the_server(live_server)
     # Answered, not frozen: the benchmark measures how fast (bench/load_bench.py); this
     # only fails when a probe waits as long as the attackers' searches or sockets would.
     assert max(seconds for _, seconds in probes) < 5.0, probes
-    # Expensive searches were stopped or turned away, never left running.
-    assert statuses and set(statuses) <= {400, 503}, set(statuses)
+    # Expensive searches were stopped, turned away, or (on a fast machine) finished in
+    # their time; none failed the server or was left running.
+    assert statuses and set(statuses) <= {200, 400, 503}, set(statuses)
 
 
 def test_oversized_headers_are_refused(live_server) -> None:
