@@ -71,6 +71,63 @@ def require_chromium() -> str:
     return str(CHROMIUM)
 
 
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium per test module, driven by Playwright."""
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def watched_page(  # type: ignore[no-untyped-def]
+    browser, base_url: str, viewport: Mapping[str, int], resources: bool = False, **extra
+) -> Iterator[object]:
+    """A page in a fresh browser context that fails the test, once closed, on any script
+    error or Content-Security-Policy violation, and with ``resources`` on any stylesheet,
+    script or icon that did not load (a 4xx or 5xx answer to anything but the page)."""
+    context = browser.new_context(viewport=dict(viewport), base_url=base_url, **extra)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    if resources:
+        page.on(
+            "response",
+            lambda r: (
+                errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
+    yield page
+    context.close()
+    assert not errors, errors
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one CLI run did."""
