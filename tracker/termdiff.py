@@ -548,14 +548,8 @@ def _features(before: str, term: str, after: str) -> dict[str, dict[str, int]]:
     kinds not found have no entry. Plain dicts, made only for kinds found: five Counters
     per call, most left empty, were about a quarter of this function's time; with only
     positive counts, dict equality is Counter equality."""
-    lo, hi = len(before), len(before) + len(term)
     out: dict[str, dict[str, int]] = {}
-    for kind, s, e, t in _scan(before + term + after):
-        if kind in _REACHING:
-            if not (s < hi and e > lo or (lo == hi and s <= lo <= e)):
-                continue
-        elif s < lo or e > hi:
-            continue
+    for kind, _, _, t in _typed_spans(before, term, after):
         counts = out.setdefault(kind, {})
         key = " ".join(t.lower().split())
         counts[key] = counts.get(key, 0) + 1
