@@ -85,7 +85,7 @@ def resolve_format(
     fmt = (format or "auto").strip().lower()
     if fmt == "auto":
         fmt = readers.detect_format(data, name, media_type)
-    fmt = {"txt": "text", "plain": "text", "md": "markdown", "htm": "html"}.get(fmt, fmt)
+    fmt = readers.FORMAT_ALIASES.get(fmt, fmt)
     if fmt not in readers.FORMATS:
         known = ", ".join(("auto", *readers.FORMATS))
         raise InputError(f"{name}: unknown format {fmt!r} (one of: {known})")

@@ -17,6 +17,9 @@ from __future__ import annotations
 from ..errors import InputError
 from .base import BLOCK_KINDS, FORMATS, Block, Reading, blocks_text
 
+# Other names a user may give a format by (--format txt, md, htm).
+FORMAT_ALIASES = {"txt": "text", "plain": "text", "md": "markdown", "htm": "html"}
+
 __all__ = [
     "BLOCK_KINDS",
     "FORMATS",
@@ -124,10 +127,7 @@ def read(
     bytes cannot be read as that format; nothing is stored by a reader.
     """
     fmt = (format or detect_format(data, name, media_type)).lower()
-    if fmt in ("txt", "plain"):
-        fmt = "text"
-    if fmt == "md":
-        fmt = "markdown"
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise InputError(f"{name}: unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     if fmt == "text":
