@@ -67,6 +67,14 @@ class Reading:
     meta: dict[str, str] = field(default_factory=dict)
     name: str = "<input>"
 
+    @classmethod
+    def of_blocks(
+        cls, blocks: list[Block], format: str, reader: str, meta: dict[str, str], name: str
+    ) -> Reading:
+        """A structured format's reading (HTML, DOCX, PDF): its text is its blocks
+        written out (:func:`blocks_text`)."""
+        return cls(tuple(blocks), blocks_text(blocks), format, reader, meta, name)
+
 
 def blocks_text(blocks: tuple[Block, ...] | list[Block]) -> str:
     """Blocks written out as plain text, one paragraph each, with the numbers the format

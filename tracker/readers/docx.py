@@ -41,7 +41,7 @@ from datetime import datetime
 
 from .. import markers
 from ..errors import InputError, TooLarge
-from .base import Block, Reading, blocks_text
+from .base import Block, Reading
 
 # 2: Word's computed numbers outside the text ("1.2", "Annex 01") are read as numbers
 # when the provision tree is built, so versions read by 1 are read again; an empty
@@ -119,14 +119,7 @@ def read(data: bytes, name: str = "<input>", tracked: str = "accept", **options:
         blocks = _Body(styles, numbering, tracked).read(body)
     except RecursionError:
         raise InputError(f"{name}: corrupt Word document (nesting too deep)") from None
-    return Reading(
-        blocks=tuple(blocks),
-        text=blocks_text(blocks),
-        format="docx",
-        reader=READER,
-        meta=_core_properties(data),
-        name=name,
-    )
+    return Reading.of_blocks(blocks, "docx", READER, _core_properties(data), name)
 
 
 def _why(e: Exception) -> str:

@@ -65,7 +65,7 @@ import lxml.html
 
 from ..errors import InputError
 from ..markers import to_roman
-from .base import Block, Reading, blocks_text
+from .base import Block, Reading
 
 # 2: items of an ordered list that prints no number (list-style: none) are unmarked.
 READER = "html/2"
@@ -1159,14 +1159,7 @@ def read(
             f"{name}: HTML page has no text{where} (after dropping scripts, navigation, "
             "headers, footers and hidden elements)"
         )
-    return Reading(
-        blocks=tuple(blocks),
-        text=blocks_text(blocks),
-        format="html",
-        reader=READER,
-        meta=meta,
-        name=name,
-    )
+    return Reading.of_blocks(blocks, "html", READER, meta, name)
 
 
 def _from_trafilatura(doc: lxml.html.HtmlElement, whole: list[Block]) -> list[Block] | None:

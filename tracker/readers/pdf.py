@@ -68,7 +68,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import InputError, TooLarge
-from .base import Block, Reading, blocks_text
+from .base import Block, Reading
 
 # 2: line spacing from the smallest recurring distance between lines (see _line_spacing);
 # a marker after "; and" / "; or" starts a point.
@@ -133,14 +133,7 @@ def read(data: bytes, name: str = "<input>", **options: str) -> Reading:
         # Only page numbers or a stamped running line: the pages themselves are images.
         raise InputError(f"{name}: no text layer (a scanned PDF? run OCR first)")
     blocks = _Assembler(pages).blocks()
-    return Reading(
-        blocks=tuple(blocks),
-        text=blocks_text(blocks),
-        format="pdf",
-        reader=READER,
-        meta=meta,
-        name=name,
-    )
+    return Reading.of_blocks(blocks, "pdf", READER, meta, name)
 
 
 # ---------------------------------------------------------------------------- extraction
