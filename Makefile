@@ -31,9 +31,11 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# mypy reads its settings (tracker/ and web/, stubs, per-module exceptions) from pyproject.toml.
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
@@ -54,4 +56,4 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python bench/page_bench.py
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache .mypy_cache

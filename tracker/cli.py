@@ -230,7 +230,7 @@ def list_(c: Context, doc: str | None, tz: str | None, fmt: str, as_json: bool) 
             click.echo("no documents yet: add one with 'tracker add DOC FILE'")
         for d in docs:
             span = ""
-            if d.first_at:
+            if d.first_at and d.last_at:  # both set, or neither (no versions)
                 span = f"{dates.show(d.first_at, tz)[:10]} .. {dates.show(d.last_at, tz)[:10]}"
             click.echo(f"{d.slug:<20} {d.kind:<10} {d.n_versions:>3} versions  {span}  {d.title}")
         return

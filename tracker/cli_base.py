@@ -168,7 +168,7 @@ def complete_diff_arg(ctx: click.Context, param: click.Parameter, incomplete: st
         return complete_ref(incomplete, ctx)
     if ctx.params.get("files"):
         return []  # files: the shell's own file completion is not offered through Click
-    before = ctx.params.get("args") or ()
+    before: tuple[str, ...] = ctx.params.get("args") or ()
     if len(before) >= 2 and before[-1] == ":":
         # bash splits DOC:LAB at the colon (COMP_WORDBREAKS): LAB completes alone, as a
         # label of the DOC just before the colon.

@@ -538,7 +538,8 @@ def relink(c: Context, doc: str | None, every: bool, jobs: int | None) -> None:
 
     if every == bool(doc):
         raise click.UsageError("give a DOC or --all (not both)")
-    docs = [d.slug for d in c.store.documents()] if every else [c.store.document(doc).slug]
+    # After the check above, "no DOC" is the same as --all.
+    docs = [c.store.document(doc).slug] if doc else [d.slug for d in c.store.documents()]
     jobs = jobs or default_jobs()
     started = time.perf_counter()
     counts = relink_many(c.store, docs, jobs, progress=True)

@@ -160,8 +160,8 @@ def _insert_steps(store: Store, slug: str, steps: list[dict], stored: dict[str, 
         old_ids, new_ids = store.provision_paths(old.id), store.provision_paths(new.id)
         links = []
         for n, c in enumerate(s["changes"]):
-            olds = [old_ids[p["path"]] for p in c["old"]] or [None]
-            news = [new_ids[p["path"]] for p in c["new"]] or [None]
+            olds: list[int | None] = [old_ids[p["path"]] for p in c["old"]] or [None]
+            news: list[int | None] = [new_ids[p["path"]] for p in c["new"]] or [None]
             terms = _terms_json(Term(t["old"], t["new"], t["type"]) for t in c["terms"])
             links += [
                 {"document": slug, "from_version": old.id, "to_version": new.id, "change": n,

@@ -723,8 +723,8 @@ def _paths(nodes: list[_Node]) -> list[str]:
             path = n.comp
         if path in seen:
             seen[path] += 1
-            n = seen[path]
-            path = path + "'" * n if n <= 3 else f"{path}'{n}"
+            count = seen[path]
+            path = path + "'" * count if count <= 3 else f"{path}'{count}"
         else:
             seen[path] = 0
         out.append(path)

@@ -213,7 +213,7 @@ def md_escape(text: str) -> str:
 
 
 def _md_ops(c: Change) -> str:
-    out = []
+    out: list[str] = []
     for op, text in c.ops:
         if not text.strip():
             out.append(" " if op != "+" or not out else "")

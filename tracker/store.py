@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -102,12 +103,12 @@ class Original:
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["documents"].create(
+    db.table("documents").create(
         {"slug": str, "title": str, "kind": str, "created": str},
         pk="slug",
         not_null={"slug", "title", "created"},
     )
-    db["versions"].create(
+    db.table("versions").create(
         {
             "id": int,
             "document": str,
@@ -126,19 +127,19 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         foreign_keys=[("document", "documents", "slug")],
         not_null={"document", "label", "at", "kind", "sha256", "text", "added_at"},
     )
-    db["versions"].create_index(["document", "label"], unique=True)
-    db["versions"].create_index(["document", "at"])
-    db["versions"].create_index(["document", "sha256"])
+    db.table("versions").create_index(["document", "label"], unique=True)
+    db.table("versions").create_index(["document", "at"])
+    db.table("versions").create_index(["document", "sha256"])
     # Provision text is stored once per distinct text: a redraft repeats most provisions
     # verbatim, so a timeline of 20 versions holds each unchanged text once, not 20 times
     # (on the history benchmark: 4.3x the raw text without this, ~2x with it).
-    db["texts"].create(
+    db.table("texts").create(
         {"id": int, "sha256": str, "text": str, "norm": str},
         pk="id",
         not_null={"sha256", "text", "norm"},
     )
-    db["texts"].create_index(["sha256"], unique=True)
-    db["provisions"].create(
+    db.table("texts").create_index(["sha256"], unique=True)
+    db.table("provisions").create(
         {
             "id": int,
             "version": int,
@@ -153,10 +154,10 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         foreign_keys=[("version", "versions", "id"), ("text_id", "texts", "id")],
         not_null={"version", "ordinal", "path", "text_id"},
     )
-    db["provisions"].create_index(["version", "ordinal"], unique=True)
-    db["provisions"].create_index(["version", "path"], unique=True)
-    db["provisions"].create_index(["text_id"])
-    db["texts"].enable_fts(
+    db.table("provisions").create_index(["version", "ordinal"], unique=True)
+    db.table("provisions").create_index(["version", "path"], unique=True)
+    db.table("provisions").create_index(["text_id"])
+    db.table("texts").enable_fts(
         ["text"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
     )
     # The convenient shape for SQL users and other tools (Datasette): one row per
@@ -186,7 +187,7 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     immutable versions and rebuilt by ``tracker relink``, so they carry no triggers.
     A database migrated from version 1 has versions without links: they are built the
     first time a document's history is asked for (or by ``tracker relink``)."""
-    db["steps"].create(
+    db.table("steps").create(
         {
             "id": int,
             "document": str,
@@ -205,10 +206,10 @@ def _migration_2(db: sqlite_utils.Database) -> None:
         not_null={"document", "from_version", "to_version", "summary", "headline", "engine"},
     )
     # A version has at most one successor and one predecessor in its timeline.
-    db["steps"].create_index(["from_version"], unique=True)
-    db["steps"].create_index(["to_version"], unique=True)
-    db["steps"].create_index(["document"])
-    db["links"].create(
+    db.table("steps").create_index(["from_version"], unique=True)
+    db.table("steps").create_index(["to_version"], unique=True)
+    db.table("steps").create_index(["document"])
+    db.table("links").create(
         {
             "id": int,
             "document": str,
@@ -233,10 +234,10 @@ def _migration_2(db: sqlite_utils.Database) -> None:
         ],
         not_null={"document", "from_version", "to_version", "change", "kind"},
     )
-    db["links"].create_index(["old_provision"])
-    db["links"].create_index(["new_provision"])
+    db.table("links").create_index(["old_provision"])
+    db.table("links").create_index(["new_provision"])
     # Serves "all links of a document", "of one step" and "the rows of one change".
-    db["links"].create_index(["document", "from_version", "change"])
+    db.table("links").create_index(["document", "from_version", "change"])
 
 
 def _immutable(db: sqlite_utils.Database, table: str) -> None:
@@ -272,7 +273,7 @@ def _migration_sources(db: sqlite_utils.Database) -> None:
       ``versions.n_provisions`` stays as it was when the version was stored (the row is
       immutable); the store reports the current count from ``provisions``.
     """
-    db["sources"].create(
+    db.table("sources").create(
         {
             "version": int,
             "format": str,
@@ -303,8 +304,8 @@ def _migration_sources(db: sqlite_utils.Database) -> None:
     _immutable(db, "sources")
     db.execute("DROP TRIGGER IF EXISTS provisions_no_update")
     db.execute("DROP TRIGGER IF EXISTS provisions_no_delete")
-    db["provisions"].add_column("heading", str, not_null_default="")
-    db["provisions"].add_column("reader", str, not_null_default="")
+    db.table("provisions").add_column("heading", str, not_null_default="")
+    db.table("provisions").add_column("reader", str, not_null_default="")
     db.execute("UPDATE provisions SET reader = ?", [TEXT_READER_0])
     db.execute("DROP VIEW IF EXISTS provision_texts")
     # Same columns as before, in the same order; heading appended so that positional
@@ -325,13 +326,13 @@ def _migration_diff_cache(db: sqlite_utils.Database) -> None:
     Derived data like links: filled when a version is linked, and when two versions are
     compared for the first time; dropped by relink (and by anything that re-reads
     provisions) through :meth:`Store.drop_diff_cache`."""
-    db["diff_cache"].create(
+    db.table("diff_cache").create(
         {"from_version": int, "to_version": int, "engine": str, "data": bytes},
         pk=("from_version", "to_version", "engine"),
         foreign_keys=[("from_version", "versions", "id"), ("to_version", "versions", "id")],
         not_null={"data"},
     )
-    db["diff_cache"].create_index(["to_version"])
+    db.table("diff_cache").create_index(["to_version"])
 
 
 def _migration_watches(db: sqlite_utils.Database) -> None:
@@ -341,7 +342,7 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
     and the watch runner alike). Both are bookkeeping, not history: they carry no
     triggers and may be updated and deleted. Idempotent (``IF NOT EXISTS``): running it on
     a file that has the tables already changes nothing."""
-    db["watches"].create(
+    db.table("watches").create(
         {
             "id": int,
             "url": str,
@@ -368,9 +369,9 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
         defaults={"failures": 0, "doc": "", "selector": "", "format": "", "webhook": ""},
         if_not_exists=True,
     )
-    db["watches"].create_index(["url", "doc"], unique=True, if_not_exists=True)
-    db["watches"].create_index(["next_due"], if_not_exists=True)
-    db["http_validators"].create(
+    db.table("watches").create_index(["url", "doc"], unique=True, if_not_exists=True)
+    db.table("watches").create_index(["next_due"], if_not_exists=True)
+    db.table("http_validators").create(
         {"url": str, "doc": str, "etag": str, "last_modified": str, "checked": str},
         pk=("url", "doc"),
         if_not_exists=True,
@@ -617,7 +618,7 @@ class Store:
         raise NotFound(f"unknown document {slug!r} (known: {known})")
 
     def has_document(self, slug: str) -> bool:
-        return self.db["documents"].count_where("slug = ?", [slug]) > 0
+        return self.db.table("documents").count_where("slug = ?", [slug]) > 0
 
     # n_provisions is counted (one index range per version): provisions are rebuilt by
     # reparse, while the count in the immutable versions row is the one at storing time.
@@ -677,7 +678,7 @@ class Store:
     # --- writing (call inside :meth:`transaction`) ----------------------------------------
 
     def insert_document(self, slug: str, title: str, kind: str, created: str) -> None:
-        self.db["documents"].insert(
+        self.db.table("documents").insert(
             {"slug": slug, "title": title, "kind": kind, "created": created}
         )
 
@@ -686,15 +687,16 @@ class Store:
     ) -> Version:
         """Store a version, its provisions and its source (``original``; without one, the
         version's text as UTF-8, format ``text``, reader ``text/0``)."""
-        if self.db["versions"].count_where(
+        if self.db.table("versions").count_where(
             "document = ? AND label = ?", [row["document"], row["label"]]
         ):
             raise Conflict(f"{row['document']} already has a version labelled {row['label']!r}")
         if original is None:
             original = Original(row["text"].encode("utf-8"))
-        table = self.db["versions"]
+        table = self.db.table("versions")
         table.insert({**row, "n_provisions": len(provisions)})
         version_id = table.last_pk
+        assert version_id is not None  # insert() has just set it
         self.db.execute(
             "INSERT INTO sources (version, format, reader, media_type, name, options, size, "
             "sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -706,7 +708,7 @@ class Store:
 
     def _insert_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
         text_ids = self._text_ids(provisions)
-        self.db["provisions"].insert_all(
+        self.db.table("provisions").insert_all(
             (
                 {
                     "version": version_id,
@@ -831,15 +833,16 @@ class Store:
 
     def delete_lineage(self, doc: str, from_version: int | None = None) -> None:
         """Drop a document's steps and links (or only the step leaving ``from_version``)."""
-        where, args = "document = ?", [doc]
+        where = "document = ?"
+        args: list[str | int] = [doc]
         if from_version is not None:
             where, args = where + " AND from_version = ?", [doc, from_version]
         self.db.execute(f"DELETE FROM links WHERE {where}", args)
         self.db.execute(f"DELETE FROM steps WHERE {where}", args)
 
     def insert_step(self, step: dict, links: list[dict]) -> None:
-        self.db["steps"].insert(step)
-        self.db["links"].insert_all(links, batch_size=500)
+        self.db.table("steps").insert(step)
+        self.db.table("links").insert_all(links, batch_size=500)
 
     def steps(self, doc: str) -> list[dict]:
         """A document's steps in timeline order, with both versions' labels."""
@@ -857,7 +860,7 @@ class Store:
         )
 
     def step_count(self, doc: str) -> int:
-        return self.db["steps"].count_where("document = ?", [doc])
+        return self.db.table("steps").count_where("document = ?", [doc])
 
     _LINK_COLS = (
         "l.from_version, l.to_version, l.change, l.old_provision, l.new_provision, l.kind, "
@@ -1091,6 +1094,7 @@ class Store:
                 f"INSERT INTO watches ({cols}) VALUES ({marks})", list(row.values())
             )
             watch_id = cursor.lastrowid
+        assert watch_id is not None  # set by the INSERT just executed
         return self.watch(watch_id)
 
     def delete_watches(self, ids: Iterable[int]) -> int:
@@ -1177,7 +1181,10 @@ class Store:
         )
 
 
-def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+_T = TypeVar("_T")
+
+
+def _chunks(ids: list[_T], size: int = 900) -> Iterator[list[_T]]:
     """Keep ``IN (...)`` lists under SQLite's bound-parameter limit."""
     for i in range(0, len(ids), size):
         yield ids[i : i + size]

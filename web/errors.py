@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -39,7 +39,7 @@ def _known_document() -> str | None:
         return None
 
 
-def error_response(status: int, message: str, hint: str = "") -> tuple[object, int]:
+def error_response(status: int, message: str, hint: str = "") -> tuple[Response | str, int]:
     title = TITLES.get(status, "Error")
     if wants_json():
         return jsonify({"error": message, "status": status}), status

@@ -7,12 +7,18 @@ offers no setting for it; its part charset hook is the one place to choose the c
 from __future__ import annotations
 
 import codecs
-from typing import Any
+from typing import IO, TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from flask import Request
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import FileStorage, Headers, MultiDict
 from werkzeug.formparser import FormDataParser, MultiPartParser
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+# What FormDataParser's parse methods return: (stream, form, files).
+_Parsed = tuple[IO[bytes], MultiDict[str, str], MultiDict[str, FileStorage]]
 
 CODEC = "tracker_utf8_raw"
 
@@ -22,7 +28,7 @@ def _search(name: str) -> codecs.CodecInfo | None:
         return None
     utf8 = codecs.lookup("utf-8")
 
-    def decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+    def decode(data: ReadableBuffer, errors: str = "strict") -> tuple[str, int]:
         # Whatever error mode werkzeug asks for, keep the bad bytes recoverable.
         return codecs.utf_8_decode(data, "surrogateescape", True)
 
@@ -39,7 +45,9 @@ class _MultiPart(MultiPartParser):
 
 
 class _FormDataParser(FormDataParser):
-    def _parse_multipart(self, stream: Any, mimetype: str, content_length: Any, options: Any):  # type: ignore[no-untyped-def]
+    def _parse_multipart(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]
+    ) -> _Parsed:
         parser = _MultiPart(
             stream_factory=self.stream_factory,
             max_form_memory_size=self.max_form_memory_size,
@@ -52,7 +60,9 @@ class _FormDataParser(FormDataParser):
         form, files = parser.parse(stream, boundary, content_length)
         return stream, form, files
 
-    def _parse_urlencoded(self, stream: Any, mimetype: str, content_length: Any, options: Any):  # type: ignore[no-untyped-def]
+    def _parse_urlencoded(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]
+    ) -> _Parsed:
         body = stream.read().decode("utf-8", "surrogateescape")
         items = parse_qsl(body, keep_blank_values=True, errors="surrogateescape")
         return stream, self.cls(items), self.cls()

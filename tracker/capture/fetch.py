@@ -178,10 +178,12 @@ class Fetcher:
                 finally:
                     self._last[host] = time.monotonic()
         except httpx.HTTPError:
-            rules.disallow_all = True
+            # disallow_all is the attribute read() sets on a 401/403; typeshed's stub of
+            # RobotFileParser leaves it out (the stub is wrong, hence these two ignores).
+            rules.disallow_all = True  # type: ignore[attr-defined]
             return rules
         if r.status_code >= 500:
-            rules.disallow_all = True
+            rules.disallow_all = True  # type: ignore[attr-defined]
             return rules
         if r.status_code >= 400:
             return None

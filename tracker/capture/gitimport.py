@@ -102,8 +102,8 @@ def changes(
                 f"--format={fmt}", "--", *paths)  # fmt: skip
     out, err = proc.communicate()
     if proc.returncode != 0:
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"{repo}: git log failed: {message[0] if message else proc.returncode}")
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"{repo}: git log failed: {lines[0] if lines else proc.returncode}")
     for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
         commit, at, message, names = record.split("\x1f", 3)
         when = datetime.fromisoformat(at).astimezone(UTC)

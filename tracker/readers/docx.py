@@ -444,7 +444,8 @@ class _Numbering:
                 return num.starts[lvl]
             return levels[lvl].start if lvl in levels else 1
 
-        counters[ilvl] = start(ilvl) if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = start(ilvl) if current is None else current + 1
         for deeper in range(ilvl + 1, 9):
             lv = levels.get(deeper)
             restart = lv.restart if lv is not None and lv.restart is not None else deeper
@@ -462,7 +463,8 @@ class _Numbering:
             ch = text[i]
             if ch == "%" and i + 1 < len(text) and text[i + 1] in "123456789":
                 ref = int(text[i + 1]) - 1
-                value = counters[ref] if counters[ref] is not None else start(ref)
+                count = counters[ref]
+                value = count if count is not None else start(ref)
                 fmt = levels[ref].fmt if ref in levels else "decimal"
                 if level.legal and fmt not in ("bullet", "none"):
                     fmt = "decimal"

@@ -57,7 +57,7 @@ import copy
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import lxml.etree
@@ -193,13 +193,14 @@ def _lines(parts: list[str | _Break]) -> list[str]:
     spaces, tabs and newlines is one space, none at a line's ends); ``&nbsp;`` and the
     other Unicode spaces count as spaces too, so a page that swaps a space for ``&nbsp;``
     does not show a change."""
-    lines, cur = [], []
+    lines: list[str] = []
+    cur: list[str] = []
     for p in parts:
-        if p is _BR:
+        if isinstance(p, _Break):  # _BR, the only one
             lines.append("".join(cur))
             cur = []
         else:
-            cur.append(p)  # type: ignore[arg-type]
+            cur.append(p)
     lines.append("".join(cur))
     # str.split() splits on exactly the characters that \s matches, ten times faster.
     return [" ".join(line.translate(_INVISIBLE).split()) for line in lines]
@@ -459,7 +460,7 @@ class _Walker:
         self.flush()
         self.sinks.pop()
 
-    def marker_table(self, rows: list[tuple[str, lxml.html.HtmlElement]]) -> None:
+    def marker_table(self, rows: Sequence[tuple[str, lxml.html.HtmlElement]]) -> None:
         """A list printed as a table, one item per row: the marker cell is the item's
         number, the other cell its text (which may hold further such tables: the next
         level down)."""
@@ -510,7 +511,7 @@ class _Walker:
         rows(el)
         end_loose()
 
-    def row(self, cells: list[lxml.html.HtmlElement]) -> None:
+    def row(self, cells: Sequence[lxml.html.HtmlElement]) -> None:
         texts = []
         for cell in cells:
             if not isinstance(cell.tag, str):

@@ -66,6 +66,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import InputError, TooLarge
 from .base import Block, Reading
@@ -190,7 +191,7 @@ def _extract(data: bytes, name: str) -> tuple[list[_Page], dict[str, str]]:
 
         drawn = 0
 
-        def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
             Device.drawn += 1
             if Device.drawn > MAX_CHARS:
                 raise TooLarge(f"{name}: PDF has more than {MAX_CHARS} characters")
@@ -433,8 +434,8 @@ def _line(parts: list[list[tuple]], page: int, page_top: float, page_left: float
     # "1.<tab>Text": a number set apart by a tab is one line with its text, not a row.
     if (
         len(cells) >= 2
-        and _MARKER.match(cells[0])
-        and _MARKER.match(cells[0]).end() == len(cells[0])
+        and (lead := _MARKER.match(cells[0])) is not None
+        and lead.end() == len(cells[0])
     ):
         cells = [f"{cells[0]} {cells[1]}", *cells[2:]]
     glyphs = [g for p, _ in kept for g in p if g[4] != " "] or [g for p, _ in kept for g in p]
@@ -630,10 +631,9 @@ class _Assembler:
                 groups[-1][1].append(ln)
             else:
                 groups.append((kind, [ln]))
-        styles = sorted(
-            {self._heading_style(g[1][0]) for g in groups if g[0] == "heading"},
-            key=lambda s: (-s[0], not s[1]),
-        )
+        # Every heading group's first line has a style (that is what made it a heading).
+        found = {self._heading_style(g[1][0]) for g in groups if g[0] == "heading"}
+        styles = sorted((s for s in found if s is not None), key=lambda s: (-s[0], not s[1]))
         rank = {s: i + 1 for i, s in enumerate(styles)}
         out: list[Block] = []
         for kind, lines in groups:
@@ -643,7 +643,9 @@ class _Assembler:
             if kind == "row":
                 out.append(Block("row", " | ".join(lines[0].cells)))
             elif kind == "heading":
-                out.append(Block("heading", text, level=rank[self._heading_style(lines[0])]))
+                style = self._heading_style(lines[0])
+                assert style is not None  # its first line's style made this group a heading
+                out.append(Block("heading", text, level=rank[style]))
             elif _BULLET.match(text) and not _MARKER.match(text):
                 out.append(Block("item", _BULLET.sub("", text, count=1), ordered=False))
             else:

@@ -136,8 +136,8 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
     n_changes = sum(1 for c in changes if is_change(c))
     blocks = diff_blocks(changes)
     pages = max(1, -(-n_changes // PAGE_CHANGES)) if big else 1
-    page = request.args.get("page", "1")
-    page = min(int(page), pages) if page.isdigit() and int(page) >= 1 else 1
+    asked = request.args.get("page", "1")
+    page = min(int(asked), pages) if asked.isdigit() and int(asked) >= 1 else 1
     open_run = ""
     if big and (wanted := request.args.get("row")):
         # A link to one row (?row=new-1234, asked for by the page when its #anchor is
@@ -207,5 +207,8 @@ def compare_form(doc: str) -> ResponseReturnValue:
     new = request.args.get("to", "").strip()
     if not old or not new:
         raise InputError("choose two versions to compare")
-    args = {k: v for k, v in request.args.items() if k in ("changes", "view", "format")}
+    # Any: url_for's own keywords (_external, _anchor...) take other types than these strings.
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k in ("changes", "view", "format")
+    }
     return redirect(url_for("diff.diff", doc=doc, spec=f"{old}..{new}", **args))
