@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .lineage import Ref, _groups
+from .lineage import _groups, provision_of
 from .links import ensure_links
+from .provisions import Provision
 from .store import Store, Version
 from .termdiff import FIGURE_TYPES, Term, gist
 from .termdiff import figures as figures_in
@@ -64,7 +65,7 @@ def _track_ends(pairs: list[tuple[int, int]]) -> dict[int, int]:
     return ends
 
 
-def _typed_terms(rows: list[dict], refs: dict[int, Ref]) -> list[tuple[str, str, str]]:
+def _typed_terms(rows: list[dict], refs: dict[int, Provision]) -> list[tuple[str, str, str]]:
     """(type, old, new) of one change: its stored typed terms, or for an added or struck-out
     provision the figures in its text."""
     first = rows[0]
@@ -92,7 +93,7 @@ def figures(store: Store, doc: str) -> list[Figure]:
     ids |= {ends.get(i, i) for i in ids if i is not None}
     ids.discard(None)
     prow = store.provision_rows(ids)
-    refs = {i: Ref(i, r["path"], r["number"], r["text"], r["heading"]) for i, r in prow.items()}
+    refs = {i: provision_of(r) for i, r in prow.items()}
     out = []
     for change in wanted:
         terms = _typed_terms(change, refs)
@@ -105,7 +106,7 @@ def _figures_of(
     rows: list[dict],
     terms: list[tuple[str, str, str]],
     by_id: dict[int, Version],
-    refs: dict[int, Ref],
+    refs: dict[int, Provision],
     ends: dict[int, int],
     prow: dict[int, dict],
 ) -> list[Figure]:

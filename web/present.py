@@ -17,8 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from tracker import dates
 from tracker.provisions import path_of
-from tracker.render import TYPED, where
-from tracker.render import numbers as labels
+from tracker.render import TYPED, change_labels, labels
 from tracker.termdiff import FIGURE_TYPES, gist
 
 # A pair keeping less than this share of its words reads better as before/after blocks
@@ -515,7 +514,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         day=day,
         stamp=stamp,
-        where=where,
+        change_labels=change_labels,
         row_id=row_id,
         snippet_parts=snippet_parts,
         row_terms=row_terms,
