@@ -2,6 +2,8 @@
 
 All four read the same :class:`~tracker.diff.Change` records; none recomputes anything.
 The JSON shape is a public contract (see the README): keys may be added, never changed.
+Each change in it is :func:`tracker.serialize.change_json`, the shape a change has
+everywhere (a history, an export).
 """
 
 from __future__ import annotations
