@@ -32,6 +32,7 @@ from tracker.diff import diff_provisions
 from tracker.ingest import add_version
 from tracker.sources import Source
 from tracker.store import Store
+from tracker.termdiff import FIGURE_TYPES
 
 SEED = 20251120
 VERSIONS = 20
@@ -176,7 +177,7 @@ def recomputed_figures(store: Store, doc: str) -> list[tuple[str, str]]:
     out = []
     for a, b in zip(provs, provs[1:], strict=False):
         for ch in diff_provisions(a, b).changes:
-            out += [(t.old, t.new) for t in ch.terms if t.type in history.FIGURE_TYPES]
+            out += [(t.old, t.new) for t in ch.terms if t.type in FIGURE_TYPES]
     return out
 
 

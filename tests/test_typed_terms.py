@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tracker.compare import compare_files
-from tracker.termdiff import terms, word_ops
+from tracker.termdiff import CURRENCY_SIGNS, terms, word_ops
+from web.present import figure_value
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = json.loads((ROOT / "tests" / "data" / "typed_terms.json").read_text(encoding="utf-8"))
@@ -67,3 +68,14 @@ def test_a_term_is_typed_by_its_changed_words(
         assert all(t[2] is None for t in found), found
     else:
         assert expected in found, found
+
+
+@pytest.mark.parametrize("sign", list(CURRENCY_SIGNS))
+def test_every_currency_sign_reads_as_one_figure_everywhere(sign: str) -> None:
+    # One list of signs for the word diff, the aligner and the web's plots: an amount in
+    # any of them is one figure, widened to its sign, and plots as a value.
+    ops = word_ops(f"The fund pays {sign} 40 per tonne.", f"The fund pays {sign} 50 per tonne.")
+    assert [(t.old, t.new, t.type) for t in terms(ops)] == [(f"{sign} 40", f"{sign} 50", "number")]
+    ops = word_ops(f"A levy of {sign}300 is paid.", f"A levy of {sign}400 is paid.")
+    assert [(t.old, t.new) for t in terms(ops)] == [(f"{sign}300", f"{sign}400")]
+    assert figure_value(f"{sign}300 million") == 300e6

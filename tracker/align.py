@@ -46,6 +46,8 @@ from operator import attrgetter
 from rapidfuzz import fuzz
 
 from tracker.provisions import Provision
+from tracker.termdiff import CURRENCY_SIGNS as _SIGNS
+from tracker.termdiff import FIGURE
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,8 @@ GAP_CELLS = 4096  # largest gap (old x new leftovers) scored in full
 IDF_SAMPLE = 600  # provisions read to estimate document frequencies on big documents
 COMMON_SHARE = 0.25  # a word in this share of provisions or more has no weight
 
-# Figures first, so that "600,000" or "$100" stay whole; then plain words.
-_TOKEN = re.compile(r"[$€£¥]?\d+(?:[.,:/]\d+)*%?|\w+")
+# Figures first (the word diff's FIGURE), so that "600,000" or "$100" stay whole; then words.
+_TOKEN = re.compile(FIGURE + r"|\w+")
 # The same tokens for ASCII text (most provisions), about 40% faster: explicit ASCII classes,
 # a word tried first (a token starting with a letter or "_" can only be a word), and
 # possessive quantifiers, since neither alternative ever needs to give characters back.
@@ -133,8 +135,8 @@ def _stem(w: str) -> str:
     "reconstruction"/"reconstructed" and "Ukraine"/"Ukrainian" meet, while "consents" and
     "consensus" stay apart (five characters made them collide). A figure stands for its
     value. Cached per word."""
-    if w[0].isdigit() or w[0] in "$€£¥":
-        s = w.strip("$€£¥%")
+    if w[0].isdigit() or w[0] in _SIGNS:
+        s = w.strip(_SIGNS + "%")
     else:
         s = w
         for suffix in _SUFFIXES:
@@ -186,7 +188,7 @@ def _words(norm: str) -> frozenset[str]:
         out.discard(None)
         out.update(_stem(w) for w in words if w not in _STEMS)
     if _DIGIT.search(norm):
-        out.update("#" + _DIGIT.sub("0", w) for w in words if w[0].isdigit() or w[0] in "$€£¥")
+        out.update("#" + _DIGIT.sub("0", w) for w in words if w[0].isdigit() or w[0] in _SIGNS)
     return frozenset(out)
 
 

@@ -31,7 +31,9 @@ from .cli_base import (
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .history import Blame, Figure, Hit, Lineage, LinkedChange, QueryResult
+    from .diff import Change
+    from .history import Blame, Figure, Hit, Lineage, QueryResult
+    from .provisions import Provision
     from .termdiff import Term
 
 WIDTH = 100
@@ -94,22 +96,23 @@ def _pick_format(fmt: str, as_json: bool, as_csv: bool = False) -> str:
 # --- history ------------------------------------------------------------------------------
 
 
-def _numbers(refs: tuple) -> str:
-    return "+".join(r.label for r in refs)
+def _labels(provisions: tuple[Provision, ...]) -> str:
+    """A lineage's provisions in one version, or one side of a change: ``5``, ``5+6``."""
+    return "+".join(p.label for p in provisions)
 
 
-def _change_head(ch: LinkedChange) -> str:
+def _change_head(ch: Change) -> str:
     parts = [ch.kind]
     if ch.renumbered:
-        parts.append(f"renumbered {_numbers(ch.old)} → {_numbers(ch.new)}")
+        parts.append(f"renumbered {_labels(ch.old)} → {_labels(ch.new)}")
     if ch.moved:
         parts.append("moved")
     if ch.kind in ("split", "merged"):
-        parts.append(f"{_numbers(ch.old)} → {_numbers(ch.new)}")
+        parts.append(f"{_labels(ch.old)} → {_labels(ch.new)}")
     return ", ".join(parts)
 
 
-def _change_lines(ch: LinkedChange) -> list[str]:
+def _change_lines(ch: Change) -> list[str]:
     lines = [f"    {_term(t)}" for t in ch.terms[:MAX_TERMS]]
     if len(ch.terms) > MAX_TERMS:
         lines.append(f"    … and {len(ch.terms) - MAX_TERMS} more (see --json)")
@@ -126,12 +129,12 @@ def history_text(lin: Lineage) -> str:
         head = f"{e.label:<16} {_date(e.at)}  "
         if not e.present:
             gone = [c for c in e.changes if c.kind == "removed"]
-            note = f"struck out (was {_numbers(gone[0].old)})" if gone else "not in this version"
+            note = f"struck out (was {_labels(gone[0].old)})" if gone else "not in this version"
             out.append(head + click.style(note, dim=True))
             continue
         changes = [c for c in e.changes if c.kind != "unchanged" or c.renumbered or c.moved]
         what = "; ".join(_change_head(c) for c in changes) or ("unchanged" if e.changes else "")
-        out.append(head + click.style(_numbers(e.provisions), bold=True) + f"  {what}".rstrip())
+        out.append(head + click.style(_labels(e.provisions), bold=True) + f"  {what}".rstrip())
         for c in changes:
             out.extend(_change_lines(c))
         for p in e.provisions:
@@ -204,7 +207,8 @@ def blame(c: Context, doc: str, number: str, at_label: str | None, fmt: str, as_
 # --- figures ------------------------------------------------------------------------------
 
 
-def _where(f: Figure) -> str:
+def _figure_labels(f: Figure) -> str:
+    """Where a figure changed: ``4``, ``4 (was 6)``, ``4 (new)``, ``3 (struck out)``."""
     if f.kind == "added":
         return f"{f.provision} (new)"
     if f.kind == "removed":
@@ -217,12 +221,12 @@ def _where(f: Figure) -> str:
 def figures_text(doc: str, figs: list[Figure]) -> str:
     if not figs:
         return f"{doc}: no changed numbers, dates or deadlines"
-    rows = [(_where(f), f"{f.from_label} → {f.to_label}", f.type, f) for f in figs]
+    rows = [(_figure_labels(f), f"{f.from_label} → {f.to_label}", f.type, f) for f in figs]
     w1 = max(len(r[0]) for r in rows + [("provision",)])
     w2 = max(len(r[1]) for r in rows + [("", "from → to")])
     out = [f"{'provision':<{w1}}  {'from → to':<{w2}}  {'type':<8}  old → new"]
-    for where, span, kind, f in rows:
-        out.append(f"{where:<{w1}}  {span:<{w2}}  {kind:<8}  {_term(_as_term(f))}".rstrip())
+    for labels, span, kind, f in rows:
+        out.append(f"{labels:<{w1}}  {span:<{w2}}  {kind:<8}  {_term(_as_term(f))}".rstrip())
     return "\n".join(out)
 
 

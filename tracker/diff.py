@@ -173,6 +173,20 @@ def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool)
     return Change(kind, o, n, renum, moved, similarity, ops, tuple(terms(ops)))
 
 
+def group_ops(
+    old: tuple[Provision, ...], new: tuple[Provision, ...]
+) -> tuple[tuple[str, str], ...]:
+    """The word ops of an aligned group as :func:`diff_provisions` gives them (the joined
+    old texts against the joined new), for a :class:`Change` rebuilt from stored links,
+    which keep no ops: one word diff per changed group, none for an identical one."""
+    a, b = "\n".join(p.text for p in old), "\n".join(p.text for p in new)
+    if not new:
+        return (("-", a),)
+    if not old:
+        return (("+", b),)
+    return (("=", a),) if a == b else tuple(word_ops(a, b))
+
+
 def diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
     """Align two versions' provisions and describe every change.
 

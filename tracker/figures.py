@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .lineage import Ref, _groups
+from .lineage import _groups, provision_of
 from .links import ensure_links
+from .provisions import Provision
 from .store import Store, Version
 from .termdiff import FIGURE_TYPES, Term, gist
 from .termdiff import figures as figures_in
@@ -64,7 +65,7 @@ def _track_ends(pairs: list[tuple[int, int]]) -> dict[int, int]:
     return ends
 
 
-def _typed_terms(rows: list[dict], refs: dict[int, Ref]) -> list[tuple[str, str, str]]:
+def _typed_terms(rows: list[dict], provisions: dict[int, Provision]) -> list[tuple[str, str, str]]:
     """(type, old, new) of one change: its stored typed terms, or for an added or struck-out
     provision the figures in its text."""
     first = rows[0]
@@ -73,7 +74,7 @@ def _typed_terms(rows: list[dict], refs: dict[int, Ref]) -> list[tuple[str, str,
         return [(t["type"], t["old"], t["new"]) for t in terms if t["type"] in FIGURE_TYPES]
     if first["kind"] not in ("added", "removed"):
         return []
-    text = refs[first["new_provision"] or first["old_provision"]].text
+    text = provisions[first["new_provision"] or first["old_provision"]].text
     added = first["kind"] == "added"
     return [(k, "", f) if added else (k, f, "") for k, f in figures_in(text)]
 
@@ -92,12 +93,12 @@ def figures(store: Store, doc: str) -> list[Figure]:
     ids |= {ends.get(i, i) for i in ids if i is not None}
     ids.discard(None)
     prow = store.provision_rows(ids)
-    refs = {i: Ref(i, r["path"], r["number"], r["text"], r["heading"]) for i, r in prow.items()}
+    provisions = {i: provision_of(r) for i, r in prow.items()}
     out = []
     for change in wanted:
-        terms = _typed_terms(change, refs)
+        terms = _typed_terms(change, provisions)
         if terms:
-            out.extend(_figures_of(change, terms, by_id, refs, ends, prow))
+            out.extend(_figures_of(change, terms, by_id, provisions, ends, prow))
     return out
 
 
@@ -105,17 +106,17 @@ def _figures_of(
     rows: list[dict],
     terms: list[tuple[str, str, str]],
     by_id: dict[int, Version],
-    refs: dict[int, Ref],
+    provisions: dict[int, Provision],
     ends: dict[int, int],
     prow: dict[int, dict],
 ) -> list[Figure]:
     first = rows[0]
     a, b = by_id[first["from_version"]], by_id[first["to_version"]]
-    olds = [refs[i].label for i in dict.fromkeys(r["old_provision"] for r in rows) if i]
-    news = [refs[i].label for i in dict.fromkeys(r["new_provision"] for r in rows) if i]
+    olds = [provisions[i].label for i in dict.fromkeys(r["old_provision"] for r in rows) if i]
+    news = [provisions[i].label for i in dict.fromkeys(r["new_provision"] for r in rows) if i]
     anchor = first["new_provision"] or first["old_provision"]
     end = ends.get(anchor, anchor)
-    track = f"{by_id[prow[end]['version']].label} {refs[end].label}"
+    track = f"{by_id[prow[end]['version']].label} {provisions[end].label}"
     out = []
     for kind, old, new in terms:
         fig_old, fig_new = gist(Term(old, new, kind))

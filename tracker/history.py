@@ -10,7 +10,6 @@ from __future__ import annotations
 from .export import (  # noqa: F401
     EXPORT_FORMAT,
     EXPORT_VERSION,
-    change_json,
     export,
     import_export,
 )
@@ -22,8 +21,6 @@ from .lineage import (  # noqa: F401
     Blame,
     Entry,
     Lineage,
-    LinkedChange,
-    Ref,
     Run,
     blame,
     lineage,
@@ -31,7 +28,7 @@ from .lineage import (  # noqa: F401
 from .links import (  # noqa: F401
     ENGINE,
     LinkPlan,
-    Step,
+    TimelineEntry,
     ensure_links,
     is_linked,
     link_version,

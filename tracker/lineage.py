@@ -1,9 +1,11 @@
 """A provision across the whole timeline, read from stored links: its lineage (every
 version, what changed at each step) and its blame (which version wrote each phrase).
 
-A lineage is a walk along indexed links, one query per step, never a re-run of the diff
-engine. Only :func:`blame` diffs again, and only the few consecutive texts of one lineage
-(~50 us per pair of 200 characters).
+A lineage is a walk along indexed links, one query per step, never a re-run of the
+alignment. Its changes are the diff's own :class:`~tracker.diff.Change` records, rebuilt
+from the links: only their word ops are computed again, from the stored texts of the few
+changed groups of one lineage, as :func:`blame` diffs its consecutive texts (~50 us per
+pair of 200 characters).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
+from .diff import Change, group_ops
 from .errors import NotFound
 from .links import ensure_links
-from .provisions import label_of
+from .provisions import Provision
 from .store import Store, Version
 from .termdiff import Term, tokens, word_ops
 
@@ -23,43 +26,15 @@ from .termdiff import Term, tokens, word_ops
 
 
 @dataclass(frozen=True)
-class Ref:
-    """One provision of one version."""
-
-    id: int
-    path: str
-    number: str
-    text: str
-    heading: str = ""
-
-    @property
-    def label(self) -> str:
-        """As a reader cites it: ``10.b``, or ``¶3`` for an unnumbered paragraph."""
-        return label_of(self.path)
-
-
-@dataclass(frozen=True)
-class LinkedChange:
-    """A stored change of one step that touches the lineage."""
-
-    kind: str
-    old: tuple[Ref, ...]
-    new: tuple[Ref, ...]
-    renumbered: bool
-    moved: bool
-    similarity: float
-    terms: tuple[Term, ...]
-
-
-@dataclass(frozen=True)
 class Entry:
     """The lineage in one version: its provisions there (empty when absent) and the
-    changes that led to them from the previous version (empty for the first version)."""
+    changes that led to them from the previous version (empty for the first version),
+    the same :class:`~tracker.diff.Change` records a diff of the two versions holds."""
 
     label: str
     at: str
-    provisions: tuple[Ref, ...]
-    changes: tuple[LinkedChange, ...]
+    provisions: tuple[Provision, ...]
+    changes: tuple[Change, ...]
 
     @property
     def present(self) -> bool:
@@ -71,7 +46,8 @@ class Lineage:
     doc: str
     ref: str  # the provision as asked for
     at_label: str  # in this version
-    start: Ref
+    start: Provision
+    start_id: int  # the start provision's row in the store
     entries: tuple[Entry, ...]  # every version of the document, oldest first
 
     @property
@@ -134,26 +110,43 @@ def _walk(
         yield k, changes, frontier
 
 
-def _change(rows: list[dict], refs: dict[int, Ref]) -> LinkedChange:
+def stored_change(
+    rows: list[dict], provisions: dict[int, Provision], *, ops: bool = True
+) -> Change:
+    """One change rebuilt from its stored link rows (see :func:`_groups`) and the
+    provisions they name: kind, flags, similarity and terms as stored, ops from the
+    provisions' texts as the diff computes them (:func:`~tracker.diff.group_ops`). Without
+    ``ops`` they are left empty, for a caller that serializes the slim form only (the
+    word diffs are ~15% of exporting a long history)."""
     first = rows[0]
     olds = dict.fromkeys(r["old_provision"] for r in rows if r["old_provision"] is not None)
     news = dict.fromkeys(r["new_provision"] for r in rows if r["new_provision"] is not None)
+    old = tuple(provisions[i] for i in olds)
+    new = tuple(provisions[i] for i in news)
     terms = json.loads(first["terms"]) if first["terms"] else []
-    return LinkedChange(
+    return Change(
         first["kind"],
-        tuple(refs[i] for i in olds),
-        tuple(refs[i] for i in news),
+        old,
+        new,
         bool(first["renumbered"]),
         bool(first["moved"]),
         first["similarity"] or 0.0,
+        group_ops(old, new) if ops else (),
         tuple(Term(t["old"], t["new"], t["type"]) for t in terms),
     )
 
 
-def _refs(store: Store, ids: Iterable[int]) -> dict[int, Ref]:
+def provision_of(row: dict) -> Provision:
+    """A :meth:`~tracker.store.Store.provision_rows` row as the provision it stores."""
+    return Provision(row["ordinal"], row["number"], row["path"], row["marker"], row["depth"],
+                     row["text"], row["norm"], row["heading"])  # fmt: skip
+
+
+def provisions_by_id(store: Store, ids: Iterable[int]) -> dict[int, Provision]:
+    """Stored provisions by row id, in timeline then reading order."""
     rows = store.provision_rows(ids)
     ordered = sorted(rows.values(), key=lambda r: (r["version"], r["ordinal"]))
-    return {r["id"]: Ref(r["id"], r["path"], r["number"], r["text"], r["heading"]) for r in ordered}
+    return {r["id"]: provision_of(r) for r in ordered}
 
 
 def _collect(
@@ -186,14 +179,13 @@ def _lineage(store: Store, doc: str, ref: str, at_label: str | None, forward: bo
         for c in ("old_provision", "new_provision")
         if r[c] is not None
     }
-    refs = _refs(store, ids)
+    by_id = provisions_by_id(store, ids)
     entries = []
     for k, v in enumerate(versions):
-        here = tuple(refs[i] for i in refs if i in present.get(k, ()))
-        entries.append(
-            Entry(v.label, v.at, here, tuple(_change(c, refs) for c in changes.get(k, [])))
-        )
-    return Lineage(doc, ref, versions[at].label, refs[start_id], tuple(entries))
+        here = tuple(p for i, p in by_id.items() if i in present.get(k, ()))
+        taken = tuple(stored_change(c, by_id) for c in changes.get(k, []))
+        entries.append(Entry(v.label, v.at, here, taken))
+    return Lineage(doc, ref, versions[at].label, by_id[start_id], start_id, tuple(entries))
 
 
 def lineage(store: Store, doc: str, ref: str, at_label: str | None = None) -> Lineage:
@@ -220,7 +212,7 @@ class Run:
 class Blame:
     doc: str
     at_label: str
-    start: Ref
+    start: Provision
     runs: tuple[Run, ...]  # their texts join to start.text exactly
     versions: tuple[str, ...]  # the labels the lineage goes through, oldest first
 

@@ -5,7 +5,8 @@ it in the timeline and stores the result (``steps`` and ``links``, see
 :mod:`tracker.store`), in the adding transaction. :func:`relink` rebuilds a document's
 links after the engine changes. :func:`timeline` reads the steps back. Everything on the
 read side (:mod:`tracker.lineage`, :mod:`tracker.figures`, :mod:`tracker.export`) reads
-these rows and never re-runs the diff engine.
+these rows and never re-runs the alignment (the changes they show get their word ops
+from the stored texts, :func:`tracker.diff.group_ops`).
 """
 
 from __future__ import annotations
@@ -226,9 +227,10 @@ def ensure_links(store: Store, doc: str, versions: list[Version] | None = None) 
 
 
 @dataclass(frozen=True)
-class Step:
+class TimelineEntry:
     """One version in its timeline, with what changed since the previous one (``previous``
-    is None, ``summary`` empty and ``headline`` "" for the first version)."""
+    is None, ``summary`` empty and ``headline`` "" for the first version). A step is the
+    pair of consecutive versions (the ``steps`` table), never one version."""
 
     label: str
     at: str
@@ -239,7 +241,7 @@ class Step:
     headline: str = ""
 
 
-def timeline(store: Store, doc: str) -> list[Step]:
+def timeline(store: Store, doc: str) -> list[TimelineEntry]:
     """A document's versions with what changed at each step, from the stored steps. A step
     whose links are missing still answers (with a note to run ``tracker relink``): a
     read never builds them."""
@@ -253,7 +255,7 @@ def timeline(store: Store, doc: str) -> list[Step]:
         if previous and not s:
             headline = f"not linked yet: run 'tracker relink {doc}'"
         out.append(
-            Step(
+            TimelineEntry(
                 v.label,
                 v.at,
                 v.kind,

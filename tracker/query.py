@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFound, QueryError
-from .lineage import Ref
+from .provisions import label_of
 from .store import Store
 
 # --- search -------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ class Hit:
 
     @property
     def provision(self) -> str:
-        return Ref(0, self.path, self.number, "").label
+        return label_of(self.path)
 
 
 # Matches ranked per search: the newest this many (by storage order). Ranking is linear in

@@ -2,6 +2,8 @@
 
 All four read the same :class:`~tracker.diff.Change` records; none recomputes anything.
 The JSON shape is a public contract (see the README): keys may be added, never changed.
+Each change in it is :func:`tracker.serialize.change_json`, the shape a change has
+everywhere (a history, an export).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import click
 from .compare import Comparison, Side
 from .diff import Change
 from .provisions import Provision
+from .serialize import change_json
 
 TYPED = ("number", "deadline", "date", "modal", "negation")
 
@@ -24,15 +27,16 @@ TYPED = ("number", "deadline", "date", "modal", "negation")
 # --- shared helpers --------------------------------------------------------------------
 
 
-def numbers(provisions: Iterable[Provision]) -> str:
-    """``10``, ``9, 10`` or ``—`` for nothing."""
-    labels = [p.label for p in provisions]
-    return ", ".join(labels) if labels else "—"
+def labels(provisions: Iterable[Provision]) -> str:
+    """The provisions' labels: ``10``, ``9, 10``, ``¶3``, or ``—`` for none."""
+    found = [p.label for p in provisions]
+    return ", ".join(found) if found else "—"
 
 
-def where(change: Change) -> str:
-    """``6 → 4``, ``3`` (removed), ``→ 10`` (added), ``5`` (same number)."""
-    old, new = numbers(change.old), numbers(change.new)
+def change_labels(change: Change) -> str:
+    """Where a change sits, by its provisions' labels in both versions: ``6 → 4``, ``3``
+    (removed), ``→ 10`` (added), ``5`` (same label)."""
+    old, new = labels(change.old), labels(change.new)
     if not change.old:
         return f"→ {new}"
     if not change.new:
@@ -53,24 +57,6 @@ def _side_json(side: Side) -> dict[str, Any]:
     out: dict[str, Any] = {"label": side.label, "at": side.at}
     out["doc"] = side.doc
     return out
-
-
-def _provision_json(p: Provision) -> dict[str, Any]:
-    return {"number": p.number, "path": p.path, "label": p.label, "text": p.text,
-            "heading": p.heading}  # fmt: skip
-
-
-def change_json(c: Change) -> dict[str, Any]:
-    return {
-        "kind": c.kind,
-        "old": [_provision_json(p) for p in c.old],
-        "new": [_provision_json(p) for p in c.new],
-        "renumbered": c.renumbered,
-        "moved": c.moved,
-        "similarity": c.similarity,
-        "ops": [[op, text] for op, text in c.ops],
-        "terms": [{"old": t.old, "new": t.new, "type": t.type} for t in c.terms],
-    }
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -176,7 +162,7 @@ def change_line(c: Change, color: bool = True) -> str:
     if color and _KIND_COLOUR.get(c.kind):
         kind = click.style(kind, fg=_KIND_COLOUR[c.kind], bold=True)
     extra = " ".join(f"({f})" for f in flags(c))
-    head = f"{kind} {where(c):<10}"
+    head = f"{kind} {change_labels(c):<10}"
     if extra:
         head += f" {extra}"
     if c.kind == "unchanged":
@@ -247,7 +233,7 @@ def diff_markdown(cmp: Comparison, changes_only: bool = True) -> str:
         lines += ["## Changed terms", "", "| provision | type | from | to |", "|---|---|---|---|"]
         for c, t in figures:
             lines.append(
-                f"| {md_escape(where(c))} | {t.type} | {md_escape(t.old) or '—'} | "
+                f"| {md_escape(change_labels(c))} | {t.type} | {md_escape(t.old) or '—'} | "
                 f"{md_escape(t.new) or '—'} |"
             )
         lines.append("")
@@ -256,7 +242,7 @@ def diff_markdown(cmp: Comparison, changes_only: bool = True) -> str:
         if changes_only and c.kind == "unchanged" and not c.renumbered and not c.moved:
             continue
         tags = ", ".join([c.kind, *flags(c)])
-        lines.append(f"### {md_escape(where(c))} ({tags})")
+        lines.append(f"### {md_escape(change_labels(c))} ({tags})")
         lines.append("")
         if c.kind == "unchanged":
             lines.append(md_escape(c.new[0].text))
@@ -300,7 +286,7 @@ def diff_html(cmp: Comparison, changes_only: bool = False) -> str:
             continue
         tags = " · ".join([c.kind, *flags(c)])
         rows.append(
-            f'<tr class="{e(c.kind)}"><td class="kind">{e(where(c))}<br>{e(tags)}</td>'
+            f'<tr class="{e(c.kind)}"><td class="kind">{e(change_labels(c))}<br>{e(tags)}</td>'
             f"<td>{_html_ops(c, 'old')}</td><td>{_html_ops(c, 'new')}</td></tr>"
         )
     title = f"{cmp.old.doc}: {cmp.old.label} → {cmp.new.label}"

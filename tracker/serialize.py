@@ -2,19 +2,25 @@
 ``--json`` output and by the web API alike, so the two cannot drift apart.
 
 These shapes are public contracts (see the README): keys may be added, never changed or
-removed. The API may add keys of its own around them, never drop or rename one. The diff's
-shape is :func:`tracker.render.diff_json`.
+removed. The API may add keys of its own around them, never drop or rename one. A change
+(:func:`change_json`) has one shape wherever it appears: in a diff
+(:func:`tracker.render.diff_json`), a provision's history and an export.
+
+This module imports the library's types for their annotations only, so that any module
+may serialize with it (the export, below the history, does) without an import circle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .history import Blame, Figure, Hit, Lineage, Step, change_json
-from .provisions import Provision
-from .store import Document, Version
+if TYPE_CHECKING:
+    from .diff import Change
+    from .history import Blame, Figure, Hit, Lineage, TimelineEntry
+    from .provisions import Provision
+    from .store import Document, Version
 
 FIGURE_FIELDS = (
     "provision", "old_provision", "from", "to", "from_at", "to_at", "type", "old", "new",
@@ -34,16 +40,18 @@ def version_meta(v: Version) -> dict[str, Any]:
     return row
 
 
-def versions_json(doc: str, versions: Iterable[Version], steps: Iterable[Step]) -> dict[str, Any]:
+def versions_json(
+    doc: str, versions: Iterable[Version], timeline: Iterable[TimelineEntry]
+) -> dict[str, Any]:
     """``tracker list DOC --json``: each version with what changed from the previous one,
     read from the stored steps."""
-    by_label = {s.label: s for s in steps}
+    by_label = {e.label: e for e in timeline}
     rows = []
     for v in versions:
-        step = by_label[v.label]
+        entry = by_label[v.label]
         rows.append(
-            {**version_meta(v), "previous": step.previous, "changes": step.summary,
-             "headline": step.headline}
+            {**version_meta(v), "previous": entry.previous, "changes": entry.summary,
+             "headline": entry.headline}
         )  # fmt: skip
     return {"doc": doc, "versions": rows}
 
@@ -52,6 +60,32 @@ def provision_json(p: Provision) -> dict[str, Any]:
     """One stored provision, as ``show --json`` lists it."""
     return {"path": p.path, "number": p.number, "marker": p.marker, "depth": p.depth,
             "text": p.text, "label": p.label, "heading": p.heading}  # fmt: skip
+
+
+def change_provision_json(p: Provision, text: bool = True) -> dict[str, Any]:
+    """A provision as a change names it (and as a history lists it)."""
+    if text:
+        return {"number": p.number, "path": p.path, "label": p.label, "text": p.text,
+                "heading": p.heading}  # fmt: skip
+    return {"number": p.number, "path": p.path, "label": p.label, "heading": p.heading}
+
+
+def change_json(c: Change, texts: bool = True) -> dict[str, Any]:
+    """One change, computed by a diff or rebuilt from stored links alike. Without
+    ``texts``, its provisions are named without their texts and the word ``ops`` are left
+    out: the one slim form, for an export, whose versions carry every text already."""
+    out: dict[str, Any] = {
+        "kind": c.kind,
+        "old": [change_provision_json(p, texts) for p in c.old],
+        "new": [change_provision_json(p, texts) for p in c.new],
+        "renumbered": c.renumbered,
+        "moved": c.moved,
+        "similarity": c.similarity,
+    }
+    if texts:
+        out["ops"] = [[op, text] for op, text in c.ops]
+    out["terms"] = [{"old": t.old, "new": t.new, "type": t.type} for t in c.terms]
+    return out
 
 
 def version_json(
@@ -81,10 +115,7 @@ def history_json(lin: Lineage) -> dict[str, Any]:
                 "label": e.label,
                 "at": e.at,
                 "present": e.present,
-                "provisions": [
-                    {"path": p.path, "number": p.number, "text": p.text, "heading": p.heading}
-                    for p in e.provisions
-                ],
+                "provisions": [change_provision_json(p) for p in e.provisions],
                 "changes": [change_json(c) for c in e.changes],
             }
             for e in lin.entries

@@ -799,14 +799,14 @@ class Store:
 
     def provision_rows(self, ids: Iterable[int]) -> dict[int, dict]:
         """id -> provision row (id, version, ordinal, number, path, marker, depth, text,
-        heading)."""
+        norm, heading)."""
         ids = sorted(set(ids))
         out: dict[int, dict] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for r in self.db.query(
                 "SELECT p.id, p.version, p.ordinal, p.number, p.path, p.marker, p.depth, t.text, "
-                "p.heading "
+                "t.norm, p.heading "
                 f"FROM provisions p JOIN texts t ON t.id = p.text_id WHERE p.id IN ({marks})",
                 chunk,
             ):

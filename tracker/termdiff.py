@@ -29,11 +29,18 @@ from tracker.provisions import normalise
 
 Op = tuple[str, str]
 
-# --- tokens -------------------------------------------------------------------------------
+# --- figures and tokens -------------------------------------------------------------------
+
+# The signs a figure may start with ($100, €5, ₴300), and a figure: digits with separators,
+# a percent sign. The one definition, here for the word diff and its typed terms, imported
+# by the aligner's word index and the web's figure plots, so all read the same figures.
+CURRENCY_SIGNS = "$€£¥₴₽"
+_SIGN = f"[{re.escape(CURRENCY_SIGNS)}]"
+FIGURE = _SIGN + r"?\d+(?:[.,:/]\d+)*%?"
 
 _TOKEN = re.compile(
-    r"""
-      [$€£¥₴₽]?\d+(?:[.,:/\-]\d+)*[^\W\d_]*%?   # figures: 600,000 $100 50% 50:50 1.5 10A 2024-04-12
+    _SIGN
+    + r"""?\d+(?:[.,:/\-]\d+)*[^\W\d_]*%?  # figures: 600,000 $100 50% 50:50 1.5 10A 2024-04-12
     | [^\W_]+(?:['’\-‐‑][^\W_]+)*        # words: two-thirds  Ukraine's  non-aggression  G8
     | \s+                                # runs of whitespace
     | .                                  # any other single character (punctuation, emoji)
@@ -466,7 +473,9 @@ _REFERENCES = frozenset(
     "article articles art point points section sections paragraph paragraphs chapter "
     "chapters clause clauses resolution no §".split()
 )
-_WORDISH = re.compile(r"[$€£¥₴₽]?\d+(?:[.,:/]\d+)*%?|\w+(?:['’\-]\w+)*|§")
+_WORDISH = re.compile(FIGURE + r"|\w+(?:['’\-]\w+)*|§")
+# A number right after one of these continues a figure ("$20 May" is no date).
+_INSIDE_FIGURE = ",." + CURRENCY_SIGNS
 # Deadlines and dates may reach into the unchanged context; the rest must lie in the term.
 _REACHING = ("deadline", "date")
 
@@ -517,7 +526,7 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
                 continue
         if digit or w in _DATE_START_WORDS:
             if p := _DATE.match(text, s):
-                if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in ",.$€£"):
+                if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in _INSIDE_FIGURE):
                     out.append(("date", s, p.end(), p.group(0)))
                     taken, prev = p.end(), ""
                     continue
@@ -563,9 +572,9 @@ _SCALE_AFTER = re.compile(
     r"|dollars|euros|pounds|hryvnias?|roubles?|rubles?|USD|EUR|GBP)\b",
     re.IGNORECASE,
 )
-_CURRENCY_BEFORE = re.compile(r"(?:US\$|\$|€|£|¥|\b(?:USD|EUR|GBP|US))\s*$")
+_CURRENCY_BEFORE = re.compile(r"(?:US\$|" + _SIGN + r"|\b(?:USD|EUR|GBP|US))\s*$")
 _CONTEXT = 40  # characters of unchanged text either side used to recognise deadlines and dates
-_FIGURE = re.compile(r"[$€£¥₴₽]?\d+(?:[.,:/]\d+)*%?")
+_FIGURE = re.compile(FIGURE)
 # Pure insertions or deletions longer than this are sentences, not a changed modal or
 # negation, even when they contain "would" or "not".
 _SHORT_WORDS = 4

@@ -17,9 +17,8 @@ from flask.typing import ResponseReturnValue
 
 from tracker import dates
 from tracker.provisions import path_of
-from tracker.render import TYPED, where
-from tracker.render import numbers as labels
-from tracker.termdiff import FIGURE_TYPES, gist
+from tracker.render import TYPED, change_labels, labels
+from tracker.termdiff import CURRENCY_SIGNS, FIGURE_TYPES, gist
 
 # A pair keeping less than this share of its words reads better as before/after blocks
 # than as a confetti of word marks.
@@ -441,7 +440,7 @@ def track_ref(track: str) -> tuple[str, str]:
 
 
 _VALUE = re.compile(
-    r"^\s*(?P<cur>US\$|[$€£])?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*"
+    rf"^\s*(?P<cur>US\$|[{re.escape(CURRENCY_SIGNS)}])?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*"
     r"(?P<scale>%|percent|per cent|billion|million|thousand|bn|mn|trillion)?\s*$",
     re.IGNORECASE,
 )
@@ -515,7 +514,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         day=day,
         stamp=stamp,
-        where=where,
+        change_labels=change_labels,
         row_id=row_id,
         snippet_parts=snippet_parts,
         row_terms=row_terms,

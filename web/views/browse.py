@@ -34,21 +34,21 @@ def home_json(ctx: dict[str, Any]) -> dict[str, Any]:
 def document_context(doc: str) -> dict[str, Any]:
     store = get_db()
     document = store.document(doc)
-    steps = history.timeline(store, doc)
+    timeline = history.timeline(store, doc)
     points = []
-    for i, step in enumerate(steps):
-        if step.previous:
-            href = url_for("diff.diff", doc=doc, spec=f"{step.previous}..{step.label}")
-            title = f"{step.label} ({day(step.at)}): {step.headline or 'no changes'}"
+    for i, entry in enumerate(timeline):
+        if entry.previous:
+            href = url_for("diff.diff", doc=doc, spec=f"{entry.previous}..{entry.label}")
+            title = f"{entry.label} ({day(entry.at)}): {entry.headline or 'no changes'}"
         else:
-            href = url_for("browse.version", doc=doc, label=step.label)
-            title = f"{step.label} ({day(step.at)}): first version"
-        points.append((step.at, step.label, magnitude(step.summary), title, href, i == 0))
-    return {"document": document, "steps": steps, "axis": axis(points)}
+            href = url_for("browse.version", doc=doc, label=entry.label)
+            title = f"{entry.label} ({day(entry.at)}): first version"
+        points.append((entry.at, entry.label, magnitude(entry.summary), title, href, i == 0))
+    return {"document": document, "timeline": timeline, "axis": axis(points)}
 
 
 def document_json(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"document": jsonable(ctx["document"]), "timeline": jsonable(ctx["steps"])}
+    return {"document": jsonable(ctx["document"]), "timeline": jsonable(ctx["timeline"])}
 
 
 def version_context(doc: str, label: str) -> dict[str, Any]:
@@ -99,7 +99,8 @@ def provision_json(ctx: dict[str, Any]) -> dict[str, Any]:
     lin = ctx["lineage"]
     return {
         **serialize.history_json(lin),
-        "start": jsonable(lin.start),
+        # The start provision's row id and its stored fields (``show --json``'s shape).
+        "start": {"id": lin.start_id, **serialize.provision_json(lin.start)},
         "blame": serialize.blame_json(ctx["blame"]),
     }
 
@@ -243,11 +244,11 @@ def search() -> ResponseReturnValue:
 def feed(doc: str) -> Response:
     store = get_db()
     document = store.document(doc)
-    steps = history.timeline(store, doc)
+    timeline = history.timeline(store, doc)
     versions = store.versions(doc)
-    if not steps:
+    if not timeline:
         raise NotFound(f"{doc} has no versions yet")
-    entries = list(reversed(list(zip(versions, steps, strict=True))))
+    entries = list(reversed(list(zip(versions, timeline, strict=True))))
     body = render_template(
         "feed.xml",
         document=document,

@@ -22,7 +22,8 @@ from flask.typing import ResponseReturnValue
 from tracker.compare import Comparison, compare, parse_ref
 from tracker.diff import ENGINE_VERSION, Diff
 from tracker.errors import InputError, NotFound
-from tracker.render import change_json, diff_json, typed_terms
+from tracker.render import diff_json, typed_terms
+from tracker.serialize import change_json
 
 from ..db import get_db
 from ..present import Block, diff_blocks, is_change, wants_json
