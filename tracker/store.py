@@ -28,11 +28,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, NotFound, QueryError, TrackerError
-from .provisions import Provision, path_of
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from .provisions import Provision
 
 # A quoted word that ended in * (a prefix search typed as-is).
 _PREFIX = re.compile(r'"([^"*]+)\*+"')
@@ -377,6 +380,19 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_diff_json(db: sqlite_utils.Database) -> None:
+    """``diff_cache.json``: the diff's JSON as ``tracker diff --format json`` writes it
+    (zlib over the exact UTF-8 bytes), and ``diff_cache.json_key``, the fingerprint of the
+    code that rendered it (see :mod:`tracker.diffjson`). Filled on demand, the first time
+    a diff is asked for as JSON (never when linking: ~10x the packed diff's size, ~550 kB
+    for 5,000 provisions), so asking again streams stored bytes instead of loading both
+    versions' provisions, unpacking and serialising (0.45 s -> under 0.1 s). It lives on
+    the packed diff's row, so whatever drops or replaces that row (relink, reparse, a new
+    engine) drops it too. Both columns are NULL until then."""
+    db.execute("ALTER TABLE diff_cache ADD COLUMN json BLOB")
+    db.execute("ALTER TABLE diff_cache ADD COLUMN json_key TEXT")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
@@ -384,6 +400,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_sources,
     _migration_diff_cache,
     _migration_watches,
+    _migration_diff_json,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -436,9 +453,12 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise TrackerError(f"{self.path}: not a tracker database ({exc})") from None
-        # Diffs computed inside a read transaction, to cache after it (try_put_diff).
+        # Diffs computed inside a read transaction, to cache after it (try_put_diff), and
+        # the JSON rendered of them (try_put_diff_json).
         self.pending_diffs: list[tuple[int, int, str, bytes]] = []
-        self.db = sqlite_utils.Database(conn)
+        self.pending_json: list[tuple[int, int, str, str, bytes]] = []
+        self.conn = conn
+        self._db: sqlite_utils.Database | None = None
         self.readonly = readonly
         try:
             if not readonly:
@@ -448,8 +468,26 @@ class Store:
             conn.close()
             raise TrackerError(f"{self.path}: not a tracker database ({exc})") from None
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite_utils view of the connection, made on first use: importing
+        sqlite_utils costs ~90 ms of CPU, more than a whole cached ``tracker diff --json``
+        may take, so the reads on that path (:meth:`version`, :meth:`cached_diff_json`)
+        use the plain connection and never load it."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+        """Rows as dicts, like ``db.query``, straight from the connection."""
+        cursor = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -522,17 +560,20 @@ class Store:
     def flush_diffs(self) -> None:
         """End the read transaction and cache the diffs computed during it (best effort,
         never waiting for the write lock)."""
-        if self.db.conn.in_transaction:
-            self.db.conn.execute("ROLLBACK")
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
         pending, self.pending_diffs = self.pending_diffs, []
         for row in pending:
             self.try_put_diff(*row)
+        pending_json, self.pending_json = self.pending_json, []
+        for item in pending_json:
+            self.try_put_diff_json(*item)
 
     def begin_read(self) -> None:
         """Start a read transaction held until :meth:`close` (one per request or command:
         a page or a command reading several tables sees one state of the database)."""
-        if not self.db.conn.in_transaction:
-            self.db.conn.execute("BEGIN DEFERRED")
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN DEFERRED")
 
     @contextmanager
     def time_limit(self, seconds: float, what: str = "query") -> Iterator[None]:
@@ -562,7 +603,7 @@ class Store:
             conn.set_progress_handler(None, 0)
 
     def _migrate(self) -> None:
-        current = self.db.execute("PRAGMA user_version").fetchone()[0]
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if current > SCHEMA_VERSION:
             raise TrackerError(
                 f"{self.path} has schema version {current}, newer than this tracker "
@@ -582,7 +623,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     # --- reading ------------------------------------------------------------------------
 
@@ -600,16 +641,14 @@ class Store:
     def document(self, slug: str) -> Document:
         # One indexed lookup: every read of a document goes through here, so it must not
         # aggregate over all documents (~10 ms at 10,000 versions, paid on every call).
-        rows = list(
-            self.db.query(
-                """
-                SELECT d.slug, d.title, d.kind, d.created, count(v.id) AS n_versions,
-                       min(v.at) AS first_at, max(v.at) AS last_at
-                FROM documents d LEFT JOIN versions v ON v.document = d.slug
-                WHERE d.slug = ? GROUP BY d.slug
-                """,
-                [slug],
-            )
+        rows = self._query(
+            """
+            SELECT d.slug, d.title, d.kind, d.created, count(v.id) AS n_versions,
+                   min(v.at) AS first_at, max(v.at) AS last_at
+            FROM documents d LEFT JOIN versions v ON v.document = d.slug
+            WHERE d.slug = ? GROUP BY d.slug
+            """,
+            [slug],
         )
         if rows:
             return Document(**rows[0])
@@ -638,10 +677,8 @@ class Store:
     def version(self, slug: str, label: str, *, with_text: bool = False) -> Version:
         self.document(slug)
         cols = self._VERSION_COLS + (", text" if with_text else "")
-        rows = list(
-            self.db.query(
-                f"SELECT {cols} FROM versions WHERE document = ? AND label = ?", [slug, label]
-            )
+        rows = self._query(
+            f"SELECT {cols} FROM versions WHERE document = ? AND label = ?", [slug, label]
         )
         if not rows:
             labels = ", ".join(v.label for v in self.versions(slug)) or "none yet"
@@ -660,6 +697,8 @@ class Store:
     def provisions(self, version_id: int) -> list[Provision]:
         # Rows as tuples, straight into Provision: a dict per row first (db.query) was
         # more than half of reading a cached 5,000-provision diff.
+        from .provisions import Provision
+
         rows = self.db.execute(
             "SELECT p.ordinal, p.number, p.path, p.marker, p.depth, t.text, t.norm, p.heading "
             "FROM provisions p JOIN texts t ON t.id = p.text_id "
@@ -814,6 +853,8 @@ class Store:
     def find_provision(self, version_id: int, ref: str) -> int | None:
         """The id of the provision that ``ref`` names in a version: its path (``10.b``),
         else its number as written (``10``), else its reader label (``¶3``)."""
+        from .provisions import path_of
+
         path = path_of(ref)
         row = self.db.execute(
             "SELECT id FROM provisions WHERE version = ? AND (path = ? OR number = ?) "
@@ -936,15 +977,20 @@ class Store:
         once its reading is done; a web request never does."""
         if self.readonly:
             return False
-        if self.db.conn.in_transaction:
+        if self.conn.in_transaction:
             if len(self.pending_diffs) < 16:
                 self.pending_diffs.append((from_version, to_version, engine, data))
             return False
-        conn = self.db.conn
+        return self._try_write(lambda: self.put_diff(from_version, to_version, engine, data))
+
+    def _try_write(self, write: Callable[[], object]) -> bool:
+        """Run ``write`` in its own transaction if the write lock is free now; False
+        (and nothing written) on any database error."""
+        conn = self.conn
         try:
             conn.execute("PRAGMA busy_timeout = 0")
             with self.transaction(wait=0):
-                self.put_diff(from_version, to_version, engine, data)
+                write()
             return True
         except (TrackerError, sqlite3.Error):
             return False
@@ -953,6 +999,38 @@ class Store:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             except sqlite3.Error:
                 pass
+
+    def cached_diff_json(self, from_version: int, to_version: int, key: str) -> bytes | None:
+        """The diff's JSON stored for two versions (zlib-compressed) by the renderer whose
+        fingerprint is ``key``, or None. One primary-key lookup on the plain connection."""
+        row = self.conn.execute(
+            "SELECT json FROM diff_cache WHERE from_version = ? AND to_version = ? "
+            "AND json_key = ? AND json IS NOT NULL",
+            [from_version, to_version, key],
+        ).fetchone()
+        return row[0] if row else None
+
+    def try_put_diff_json(
+        self, from_version: int, to_version: int, engine: str, key: str, data: bytes
+    ) -> bool:
+        """Keep a diff's compressed JSON beside its packed diff (the row of ``engine``;
+        nothing is stored when that row is missing). Best effort and deferred inside a
+        read transaction, like :meth:`try_put_diff`."""
+        if self.readonly:
+            return False
+        if self.conn.in_transaction:
+            if len(self.pending_json) < 4:
+                self.pending_json.append((from_version, to_version, engine, key, data))
+            return False
+
+        def write() -> None:
+            self.conn.execute(
+                "UPDATE diff_cache SET json = ?, json_key = ? "
+                "WHERE from_version = ? AND to_version = ? AND engine = ?",
+                [data, key, from_version, to_version, engine],
+            )
+
+        return self._try_write(write)
 
     def drop_diff_cache(self, doc: str) -> None:
         """Forget every cached diff with a version of ``doc`` on either side. Called by
