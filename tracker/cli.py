@@ -125,17 +125,24 @@ def add(
     "--keep-going",
     is_flag=True,
     help="Skip files that cannot be read or stored (listed at the end, exit 1) and import "
-    "the rest, each file in its own transaction. Without it one bad file imports nothing.",
+    "the rest, each file on its own. Without it one bad file imports nothing.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes diffing the new pairs of versions in parallel (default: the number of cores).",
 )
 @pass_ctx
-def import_(c: Context, directory: str, keep_going: bool) -> None:
-    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. A
-    progress bar is drawn on stderr when it is a terminal."""
+def import_(c: Context, directory: str, keep_going: bool, jobs: int | None) -> None:
+    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. The
+    versions are stored and linked in one transaction, the new pairs diffed on every core
+    (as relink --all). A progress bar is drawn on stderr when it is a terminal."""
     from . import ingest
 
     result = ingest.import_dir(
-        c.store, directory, max_bytes=c.max_bytes, keep_going=keep_going, progress=True
-    )
+        c.store, directory, max_bytes=c.max_bytes, keep_going=keep_going, progress=True,
+        jobs=jobs,
+    )  # fmt: skip
     for a in result.added:
         v = a.version
         click.echo(f"{v.document} {v.label} {v.at} {v.n_provisions} provisions")
@@ -163,14 +170,15 @@ def reparse(
     """Read DOC's stored original files again with this build's readers and rebuild its
     provisions and links (after a reader improved). Versions whose provisions were built
     by the current reader for their format are skipped unless --force. One transaction
-    per document; stored versions and their original files are never changed."""
+    per document; stored versions and their original files are never changed. With --all,
+    a progress bar is drawn on stderr when it is a terminal."""
     from .reparse import reparse as reparse_doc
     from .reparse import reparse_all
 
     if every == bool(doc):
         raise click.UsageError("give DOC or --all")
     results = (
-        reparse_all(c.store, force=force, dry_run=dry_run)
+        reparse_all(c.store, force=force, dry_run=dry_run, progress=True)
         if every
         else iter([reparse_doc(c.store, doc or "", force=force, dry_run=dry_run)])
     )

@@ -161,9 +161,19 @@ def reparse(
 
 
 def reparse_all(
-    store: Store, *, force: bool = False, dry_run: bool = False
+    store: Store, *, force: bool = False, dry_run: bool = False, progress: bool = False
 ) -> Iterator[DocumentReparse]:
     """:func:`reparse` every document, one transaction each (see the module docstring),
-    yielding each result once it is committed."""
-    for d in store.documents():
-        yield reparse(store, d.slug, force=force, dry_run=dry_run)
+    yielding each result once it is committed. With ``progress``, a bar on stderr when it
+    is a terminal."""
+    from .parallel import progress_bar
+
+    documents = store.documents()
+    bar = progress_bar("reparse" if progress else None, len(documents), unit="document")
+    try:
+        for d in documents:
+            result = reparse(store, d.slug, force=force, dry_run=dry_run)
+            bar.update(1)
+            yield result
+    finally:
+        bar.close()
