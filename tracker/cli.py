@@ -168,10 +168,11 @@ def reparse(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Read DOC's stored original files again with this build's readers and rebuild its
-    provisions and links (after a reader improved). Versions whose provisions were built
-    by the current reader for their format are skipped unless --force. One transaction
-    per document; stored versions and their original files are never changed. With --all,
-    a progress bar is drawn on stderr when it is a terminal."""
+    provisions and links (after a reader or the provision builder improved). Versions
+    whose provisions were built by the current reader for their format and the current
+    provision builder are skipped unless --force. One transaction per document; stored
+    versions and their original files are never changed. With --all, a progress bar is
+    drawn on stderr when it is a terminal."""
     from .reparse import reparse as reparse_doc
     from .reparse import reparse_all
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import dates
 from .errors import Conflict, InputError, TrackerError
 from .links import link_missing, link_version, plan_links
-from .provisions import VERSION_KINDS
+from .provisions import BUILDER, VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
 from .store import Original, Store, Version
 
@@ -166,7 +166,7 @@ def add_version(
             "text": source.text,
             "added_at": now,
         }
-        version = store.insert_version(row, provisions, original_of(source))
+        version = store.insert_version(row, provisions, original_of(source), BUILDER)
         # Same transaction: a version is never stored without its links to its neighbours.
         if link:
             link_version(store, version, plan)

@@ -393,6 +393,15 @@ def _migration_diff_json(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE diff_cache ADD COLUMN json_key TEXT")
 
 
+def _migration_provisions_builder(db: sqlite_utils.Database) -> None:
+    """``provisions.builder``: which version of the provision builder
+    (``tracker.provisions.BUILDER``, e.g. ``provisions/1``) made the row, beside
+    ``provisions.reader`` (which reader read the bytes). ``""`` for the rows already there
+    and for provisions that came from elsewhere (an export file): built by a builder not
+    known, so ``tracker reparse`` rebuilds them once."""
+    db.execute("ALTER TABLE provisions ADD COLUMN builder TEXT NOT NULL DEFAULT ''")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
@@ -401,6 +410,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_diff_cache,
     _migration_watches,
     _migration_diff_json,
+    _migration_provisions_builder,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -721,10 +731,15 @@ class Store:
         )
 
     def insert_version(
-        self, row: dict, provisions: list[Provision], original: Original | None = None
+        self,
+        row: dict,
+        provisions: list[Provision],
+        original: Original | None = None,
+        builder: str = "",
     ) -> Version:
         """Store a version, its provisions and its source (``original``; without one, the
-        version's text as UTF-8, format ``text``, reader ``text/0``)."""
+        version's text as UTF-8, format ``text``, reader ``text/0``). ``builder``: the
+        provision builder that made ``provisions`` (``""``: not known)."""
         if self.db["versions"].count_where(
             "document = ? AND label = ?", [row["document"], row["label"]]
         ):
@@ -740,10 +755,12 @@ class Store:
             [version_id, original.format, original.reader, original.media_type, original.name,
              original.options, original.size, original.sha256, zlib.compress(original.data)],
         )  # fmt: skip
-        self._insert_provisions(version_id, provisions, original.reader)
+        self._insert_provisions(version_id, provisions, original.reader, builder)
         return self.version(row["document"], row["label"])
 
-    def _insert_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
+    def _insert_provisions(
+        self, version_id: int, provisions: list[Provision], reader: str, builder: str
+    ) -> None:
         text_ids = self._text_ids(provisions)
         self.db["provisions"].insert_all(
             (
@@ -757,22 +774,45 @@ class Store:
                     "text_id": text_ids[p.text],
                     "heading": p.heading,
                     "reader": reader,
+                    "builder": builder,
                 }
                 for p in provisions
             ),
             batch_size=500,
         )
 
-    def replace_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
+    def replace_provisions(
+        self, version_id: int, provisions: list[Provision], reader: str, builder: str = ""
+    ) -> None:
         """Rebuild a version's provisions (derived data): the document's links must be
         dropped first (they point at the old rows) and rebuilt after. Texts no longer
         used stay in ``texts`` (immutable, and cheap: one row per distinct text)."""
         self.db.execute("DELETE FROM provisions WHERE version = ?", [version_id])
-        self._insert_provisions(version_id, provisions, reader)
+        self._insert_provisions(version_id, provisions, reader, builder)
 
-    def set_provisions_reader(self, version_id: int, reader: str) -> None:
-        """Record that ``reader`` read a version again and built the same provisions."""
-        self.db.execute("UPDATE provisions SET reader = ? WHERE version = ?", [reader, version_id])
+    def set_provisions_reader(
+        self, version_id: int, reader: str, builder: str | None = None
+    ) -> None:
+        """Record that ``reader`` (and ``builder``, when given) read a version again and
+        built the same provisions."""
+        if builder is None:
+            self.db.execute(
+                "UPDATE provisions SET reader = ? WHERE version = ?", [reader, version_id]
+            )
+        else:
+            self.db.execute(
+                "UPDATE provisions SET reader = ?, builder = ? WHERE version = ?",
+                [reader, builder, version_id],
+            )
+
+    def provisions_stamp(self, version_id: int) -> tuple[str, str]:
+        """(reader, builder) that made a version's stored provisions (``("", "")`` when
+        it has none; builder ``""`` when not known)."""
+        row = self.db.execute(
+            "SELECT reader, builder FROM provisions WHERE version = ? ORDER BY ordinal LIMIT 1",
+            [version_id],
+        ).fetchone()
+        return (row[0], row[1]) if row else ("", "")
 
     def provisions_reader(self, version_id: int) -> str:
         """The reader that built a version's stored provisions (``""`` if it has none)."""
