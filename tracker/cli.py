@@ -327,6 +327,24 @@ def show(
         click.echo(v.text)
 
 
+@cli.command()
+@format_option("text", "json", "markdown")
+@pass_ctx
+def schema(c: Context, fmt: str, as_json: bool) -> None:
+    """The database's tables, views and columns as SQLite reports them: the SQL that makes
+    them (text), or each column with its type and a note (json, markdown)."""
+    from .schema import describe, schema_json, schema_markdown, schema_sql
+
+    store = c.reader
+    tables = describe(store)
+    if want_json(fmt, as_json):
+        emit_json(schema_json(tables, store.schema_version))
+    elif fmt == "markdown":
+        click.echo(schema_markdown(tables))
+    else:
+        click.echo(schema_sql(tables))
+
+
 # --- diff ----------------------------------------------------------------------------
 
 

@@ -635,6 +635,48 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
+    def schema(self) -> list[dict]:
+        """Every table and view as SQLite itself describes them (``sqlite_master`` and
+        ``PRAGMA table_info``), in the order they were made: ``name``, ``type`` (``table``,
+        ``view`` or ``virtual table``), ``sql``, ``columns`` (``name``, ``type``,
+        ``notnull``, ``default``, ``pk``) and the ``indexes`` and ``triggers`` on it (SQL).
+        The shadow tables a virtual table keeps for itself (``texts_fts_data``...) are
+        left out."""
+        objects = self.conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "ORDER BY rowid"
+        ).fetchall()
+        virtual = {
+            name for kind, name, _, sql in objects
+            if kind == "table" and sql.upper().startswith("CREATE VIRTUAL TABLE")
+        }  # fmt: skip
+        shadow = {
+            name for kind, name, _, _ in objects
+            if kind == "table" and any(name.startswith(f"{v}_") for v in virtual)
+        }  # fmt: skip
+        out: list[dict] = []
+        by_name: dict[str, dict] = {}
+        for kind, name, table, sql in objects:
+            if kind in ("table", "view") and name not in shadow:
+                columns = [
+                    {"name": c[1], "type": c[2], "notnull": bool(c[3]), "default": c[4],
+                     "pk": c[5]}
+                    for c in self.conn.execute(f'PRAGMA table_info("{name}")')
+                ]  # fmt: skip
+                entry = {
+                    "name": name,
+                    "type": "virtual table" if name in virtual else kind,
+                    "sql": sql,
+                    "columns": columns,
+                    "indexes": [],
+                    "triggers": [],
+                }
+                out.append(entry)
+                by_name[name] = entry
+            elif kind in ("index", "trigger") and table in by_name:
+                by_name[table][f"{kind}es" if kind == "index" else "triggers"].append(sql)
+        return out
+
     # --- reading ------------------------------------------------------------------------
 
     def documents(self) -> list[Document]:
