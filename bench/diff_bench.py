@@ -377,8 +377,11 @@ def print_hard(rows, cap: float) -> None:
 # --- stored diffs and bulk relinking --------------------------------------------------------
 
 
-def stored_cases(tmp: str, repeat: int, tracker: list[str], n: int = 5000, docs: int = 12):
-    """Rows: reading a stored diff (cached vs recomputed), and relink throughput."""
+def stored_cases(
+    tmp: str, repeat: int, tracker: list[str], n: int = 5000, docs: int = 12, bulk_n: int = 1000
+):
+    """Rows: reading a stored diff of ``n`` provisions (cached vs recomputed), and the
+    throughput of relink, import and reparse over ``docs`` pairs of ``bulk_n`` provisions."""
     from tracker.compare import compare
     from tracker.ingest import add_version
     from tracker.sources import parse_text
@@ -452,7 +455,7 @@ def stored_cases(tmp: str, repeat: int, tracker: list[str], n: int = 5000, docs:
     bulk = Path(tmp, "bulk.db")
     with Store(bulk) as store:
         for k in range(docs):
-            a, b, _, _ = make_pair(1000, seed=100 + k)
+            a, b, _, _ = make_pair(bulk_n, seed=100 + k)
             for label, text, at in (("a", a, "2025-01-01"), ("b", b, "2025-02-01")):
                 add_version(store, f"d{k}", parse_text(text), at=at, label=label, kind="plan")
     throughput = []
@@ -468,7 +471,7 @@ def stored_cases(tmp: str, repeat: int, tracker: list[str], n: int = 5000, docs:
     # --jobs processes and linked, one transaction), then read again from the stored files.
     folder = Path(tmp, "folder")
     for k in range(docs):
-        a, b, _, _ = make_pair(1000, seed=100 + k)
+        a, b, _, _ = make_pair(bulk_n, seed=100 + k)
         (folder / f"d{k}").mkdir(parents=True)
         for label, text, at in (("a", a, "2025-01-01"), ("b", b, "2025-02-01")):
             front = f"---\ndate: {at}\nlabel: {label}\nkind: plan\n---\n"
