@@ -189,3 +189,21 @@ def test_the_cli_names_the_version_kinds_of_the_provision_builder() -> None:
     assert cli_module.VERSION_KINDS == VERSION_KINDS
     kind = next(p for p in cli.commands["add"].params if p.name == "kind")
     assert tuple(kind.type.choices) == VERSION_KINDS
+
+
+def test_kept_pages_and_json_are_gzipped_once_and_alike(sample_db: Path) -> None:
+    import gzip
+
+    client = create_app({"DATABASE": str(sample_db)}).test_client()
+    for url in ("/d/peace-plan/diff/us-28..framework-20",
+                "/d/peace-plan/diff/us-28..framework-20?format=json"):  # fmt: skip
+        plain = client.get(url)
+        zipped = [client.get(url, headers={"Accept-Encoding": "gzip"}) for _ in range(2)]
+        assert plain.headers.get("Content-Encoding") is None
+        for z in zipped:
+            assert z.headers["Content-Encoding"] == "gzip"
+            assert z.headers["Content-Type"] == plain.headers["Content-Type"]
+            assert "Accept-Encoding" in z.headers["Vary"]
+            assert gzip.decompress(z.get_data()) == plain.get_data()
+        assert zipped[0].get_data() == zipped[1].get_data()
+    assert len(client.application.extensions["tracker.gzip"]) == 2

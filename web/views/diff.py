@@ -129,7 +129,9 @@ def diff_json_response(doc: str, spec: str) -> Response:
         return "".join(iter_diff_json(comparison(doc, spec)[1])).encode("utf-8")
 
     data = _cached((*key, "json"), make, "tracker.diff_json")
-    return Response(data, mimetype=json_provider.mimetype)  # type: ignore[attr-defined]
+    response = Response(data, mimetype=json_provider.mimetype)  # type: ignore[attr-defined]
+    response.kept_as = (*key, "json")  # type: ignore[attr-defined]  # its gzip is kept too
+    return response
 
 
 # Rendered diff pages kept per process (a page of 400 changes takes ~0.1 s to render):
@@ -139,7 +141,7 @@ PAGES_KEPT = 8
 PAGE_KEPT_MAX = 16 * 1024 * 1024
 
 
-def diff_page(doc: str, spec: str) -> str:
+def diff_page(doc: str, spec: str) -> Response | str:
     document, _, key = _sides(doc, spec)
     if session.get("_flashes"):
         return render_template("diff.html", **diff_context(doc, spec))
@@ -150,16 +152,20 @@ def diff_page(doc: str, spec: str) -> str:
 
     cache, lock = _lru("tracker.pages")
     with lock:
-        if page_key in cache:
+        html = cache.get(page_key)
+        if html is not None:
             cache.move_to_end(page_key)
-            return cache[page_key]
-    html = render_template("diff.html", **diff_context(doc, spec))
-    if len(html) <= PAGE_KEPT_MAX:  # every row of a huge diff is rendered each time
+    if html is None:
+        html = render_template("diff.html", **diff_context(doc, spec))
+        if len(html) > PAGE_KEPT_MAX:  # every row of a huge diff is rendered each time
+            return html
         with lock:
             cache[page_key] = html
             while len(cache) > PAGES_KEPT:
                 cache.popitem(last=False)
-    return html
+    response = Response(html, mimetype="text/html")
+    response.kept_as = page_key  # type: ignore[attr-defined]  # its gzip is kept too
+    return response
 
 
 def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
