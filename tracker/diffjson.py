@@ -40,15 +40,19 @@ CHUNK = 1 << 16
 
 
 @functools.cache
-def renderer_key() -> str:
+def renderer_key() -> str | None:
     """A fingerprint of the code the JSON comes out of: SHA-256 over every module of the
     ``tracker`` package (not its readers or capture subpackages, which never see a
     stored diff). Hashing the sources rather than a hand-bumped constant means that a
     change anywhere in the engine, the change format, provision labels or the
     serialiser is never served stale; ~0.5 ms per process. Any change, even to a
-    comment, renders each diff once more."""
+    comment, renders each diff once more. None (nothing is kept or served) when the
+    sources are not there to hash (an install without ``.py`` files)."""
+    paths = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    if not paths:
+        return None
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    for path in paths:
         digest.update(path.name.encode("utf-8") + b"\0")
         digest.update(path.read_bytes())
     return "tracker.diffjson/1:" + digest.hexdigest()[:32]
@@ -57,7 +61,8 @@ def renderer_key() -> str:
 def stored(store: Store, old_id: int, new_id: int) -> Iterator[bytes] | None:
     """The stored JSON of two versions' diff, as UTF-8 pieces, or None when it was not
     kept (or was kept by other code)."""
-    data = store.cached_diff_json(old_id, new_id, renderer_key())
+    key = renderer_key()
+    data = None if key is None else store.cached_diff_json(old_id, new_id, key)
     if data is None:
         return None
     return _inflate(data)
@@ -88,9 +93,10 @@ def rendered(store: Store, cmp: Comparison, old_id: int, new_id: int) -> Iterato
             kept.append(chunk)
             if size > MAX_KEPT:
                 kept = None
-    if kept is not None:
+    key = renderer_key()
+    if kept is not None and key is not None:
         kept.append(deflate.flush())
-        store.try_put_diff_json(old_id, new_id, ENGINE, renderer_key(), b"".join(kept))
+        store.try_put_diff_json(old_id, new_id, ENGINE, key, b"".join(kept))
 
 
 def diff_json(
