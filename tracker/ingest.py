@@ -201,15 +201,16 @@ def import_dir(
     """Load ``root/<doc>/*`` in name order, each file read by its extension's format
     (:func:`import_format`); the front matter gives each file's date, label and kind.
     Idempotent: files already stored (same text) are skipped. Every file is read and
-    checked before anything is written; the whole import is then one transaction: the
-    versions are stored, then every new pair of consecutive versions is diffed on ``jobs``
-    processes (default: every core; :func:`~tracker.links.link_missing`, the parallel path
-    of ``tracker relink``) and linked.
+    checked before anything is written (on ``jobs`` processes, default: every core); the
+    whole import is then one transaction: the versions are stored, then every new pair of
+    consecutive versions is diffed on ``jobs`` processes
+    (:func:`~tracker.links.link_missing`, the parallel path of ``tracker relink``) and
+    linked.
 
     With ``keep_going``, a file that cannot be read or stored is left out with its reason
     (in ``failed``) and each good file is stored in its own savepoint, so one bad file
     costs only itself. With ``progress``, bars on stderr when it is a terminal."""
-    from .parallel import progress_bar
+    from .parallel import map_pairs, progress_bar
 
     root = Path(root)
     if not root.is_dir():
@@ -229,18 +230,16 @@ def import_dir(
     if not files and not failed:
         raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
     plan: list[tuple[str, Source]] = []
-    bar = progress_bar("reading" if progress else None, len(files), unit="file")
-    try:
-        for doc, f in files:
-            try:
-                plan.append((doc, read_path(f, max_bytes, format=import_format(f))))
-            except TrackerError as exc:
-                if not keep_going:
-                    raise
-                failed.append((str(f), _reason(exc, str(f))))
-            bar.update(1)
-    finally:
-        bar.close()
+    # Reading (parsing PDFs, DOCX, HTML) is CPU work like diffing: on ``jobs`` processes.
+    tasks = [(f, max_bytes) for _, f in files]
+    read = map_pairs(_read_file, tasks, jobs, "reading" if progress else None, unit="file")
+    for (doc, f), (source, error) in zip(files, read, strict=True):
+        if error is not None:
+            if not keep_going:
+                raise error
+            failed.append((str(f), _reason(error, str(f))))
+        else:
+            plan.append((doc, source))
     added: list[Added] = []
     skipped: list[Added] = []
     bar = progress_bar("storing" if progress else None, len(plan), unit="file")
@@ -264,6 +263,16 @@ def import_dir(
     finally:
         bar.close()
     return ImportResult(added, skipped, failed)
+
+
+def _read_file(task: tuple[Path, int]) -> tuple[Source | None, TrackerError | None]:
+    """Worker side of :func:`import_dir`: one file read by its extension's format, or the
+    error that refused it (sent back, raised or listed by the caller)."""
+    path, max_bytes = task
+    try:
+        return read_path(path, max_bytes, format=import_format(path)), None
+    except TrackerError as exc:
+        return None, exc
 
 
 def _reason(exc: TrackerError, name: str) -> str:
