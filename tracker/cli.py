@@ -130,13 +130,15 @@ def add(
 @click.option(
     "--jobs",
     type=click.IntRange(1, 256),
-    help="Processes diffing the new pairs of versions in parallel (default: the number of cores).",
+    help="Processes reading the files and diffing the new pairs of versions in parallel "
+    "(default: the number of cores).",
 )
 @pass_ctx
 def import_(c: Context, directory: str, keep_going: bool, jobs: int | None) -> None:
     """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. The
-    versions are stored and linked in one transaction, the new pairs diffed on every core
-    (as relink --all). A progress bar is drawn on stderr when it is a terminal."""
+    files are read on every core, then the versions stored and linked in one transaction,
+    the new pairs diffed on every core (as relink --all). A progress bar is drawn on
+    stderr when it is a terminal."""
     from . import ingest
 
     result = ingest.import_dir(
