@@ -804,24 +804,17 @@ class Store:
         self, version_id: int, provisions: list[Provision], reader: str, builder: str
     ) -> None:
         text_ids = self._text_ids(provisions)
-        self.db["provisions"].insert_all(
-            (
-                {
-                    "version": version_id,
-                    "ordinal": p.ordinal,
-                    "number": p.number,
-                    "path": p.path,
-                    "marker": p.marker,
-                    "depth": p.depth,
-                    "text_id": text_ids[p.text],
-                    "heading": p.heading,
-                    "reader": reader,
-                    "builder": builder,
-                }
+        # executemany of tuples, not sqlite_utils' insert_all of dicts: a third of the
+        # time of storing a 1,000-provision version went to building and checking dicts.
+        self.conn.executemany(
+            "INSERT INTO provisions (version, ordinal, number, path, marker, depth, text_id, "
+            "heading, reader, builder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (version_id, p.ordinal, p.number, p.path, p.marker, p.depth, text_ids[p.text],
+                 p.heading, reader, builder)
                 for p in provisions
-            ),
-            batch_size=500,
-        )
+            ],
+        )  # fmt: skip
 
     def replace_provisions(
         self, version_id: int, provisions: list[Provision], reader: str, builder: str = ""
@@ -962,7 +955,15 @@ class Store:
 
     def insert_step(self, step: dict, links: list[dict]) -> None:
         self.db["steps"].insert(step)
-        self.db["links"].insert_all(links, batch_size=500)
+        if not links:
+            return
+        # Tuples through executemany (see _insert_provisions): every row has the keys of
+        # the first.
+        columns = list(links[0])
+        self.conn.executemany(
+            f"INSERT INTO links ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(row[c] for c in columns) for row in links],
+        )
 
     def steps(self, doc: str) -> list[dict]:
         """A document's steps in timeline order, with both versions' labels."""
