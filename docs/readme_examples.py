@@ -11,6 +11,10 @@ in the README too (``printf ... > rev.txt``), so a reader can replay every block
     python docs/readme_examples.py --write   # rewrite the outputs in README.md
     python docs/readme_examples.py --check   # exit 1 and show the first difference
 
+The README's schema table (between ``<!-- schema -->`` and ``<!-- /schema -->``) is
+regenerated the same way: ``tracker schema --format markdown`` on a new database, so the
+table cannot drift from the migrations either.
+
 The test suite runs ``--check``, so an example cannot drift from what the tool prints.
 """
 
@@ -28,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCK = re.compile(r"(```console\n)(.*?)(```)", re.S)
+SCHEMA = re.compile(r"(<!-- schema -->\n)(.*?)(<!-- /schema -->)", re.S)
 
 
 def _chunks(block: str) -> list[tuple[str, str]]:
@@ -76,7 +81,13 @@ def replay(text: str) -> str:
                 parts.append(f"$ {cmd}\n{output}\n" if output else f"$ {cmd}\n")
             return m.group(1) + "\n".join(parts) + m.group(3)
 
-        return BLOCK.sub(block, text)
+        text = BLOCK.sub(block, text)
+        db = cwd / "schema.db"
+        # A new database, made and migrated by the Store as any command would.
+        _run(f"{sys.executable} -c 'from tracker.store import Store; Store(\"{db}\").close()'",
+             cwd, env)  # fmt: skip
+        table = _run(f"tracker --db {db} schema --format markdown", cwd, env)
+        return SCHEMA.sub(lambda m: m.group(1) + table + "\n" + m.group(3), text)
 
 
 def main() -> int:

@@ -49,14 +49,28 @@ def browser_skip_reason(chromium: Path, env: Mapping[str, str]) -> str | None:
     return None
 
 
+# --- markers: `bench` tests run a script of bench/, which only a checkout has -------------
+
+BENCH = ROOT / "bench"
+
+
+def bench_skip_reason(bench: Path) -> str | None:
+    """Why the ``bench`` tests are skipped here (no bench/ beside the tests: an installed
+    copy of the tests, say), or None when they run."""
+    return None if bench.is_dir() else f"no benchmark scripts at {bench}"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = browser_skip_reason(CHROMIUM, os.environ)
-    if reason is None:
-        return
-    skip = pytest.mark.skip(reason=reason)
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(skip)
+    for marker, reason in (
+        ("browser", browser_skip_reason(CHROMIUM, os.environ)),
+        ("bench", bench_skip_reason(BENCH)),
+    ):
+        if reason is None:
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)
 
 
 def require_chromium() -> str:

@@ -1,7 +1,8 @@
 """The `browser` marker: a plain `pytest` without chromium skips those tests with a
 reason; with CI or TRACKER_BROWSER_TESTS=1 nothing skips them, so a missing browser
 fails. The decision is checked whatever this machine has installed, and the hook itself
-in an inner pytest run whose chromium path points nowhere."""
+in an inner pytest run whose chromium path points nowhere. The `bench` marker: tests that
+run a script of bench/ are skipped, with the reason, where there is no bench/."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, browser_required, browser_skip_reason
+from conftest import ROOT, bench_skip_reason, browser_required, browser_skip_reason
 
 
 @pytest.fixture
@@ -81,10 +82,14 @@ def test_elsewhere():
 """
 
 
-def inner_run(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "conftest.py").write_text(INNER_CONFTEST)
-    (tmp_path / "test_inner.py").write_text(INNER_TEST)
-    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    browser: b\n")
+def inner_run(
+    tmp_path: Path, env: dict[str, str], conftest: str = INNER_CONFTEST, test: str = INNER_TEST
+) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "conftest.py").write_text(conftest)
+    (tmp_path / "test_inner.py").write_text(test)
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = --strict-markers\nmarkers =\n    browser: b\n    bench: b\n"
+    )
     import os
 
     base = {
@@ -108,4 +113,35 @@ def test_the_hook_skips_browser_tests_without_a_browser(tmp_path: Path) -> None:
 def test_the_hook_leaves_them_to_run_in_ci(tmp_path: Path) -> None:
     r = inner_run(tmp_path, {"CI": "true"})
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "2 passed" in r.stdout and "skipped" not in r.stdout
+
+
+def test_bench_tests_run_where_bench_is() -> None:
+    assert bench_skip_reason(ROOT / "bench") is None
+    assert bench_skip_reason(ROOT / "no-bench") == f"no benchmark scripts at {ROOT / 'no-bench'}"
+
+
+INNER_BENCH_TEST = """
+import pytest
+
+
+@pytest.mark.bench
+def test_a_bench_script():
+    pass
+
+
+def test_elsewhere():
+    pass
+"""
+
+
+def test_the_hook_skips_bench_tests_without_bench(tmp_path: Path) -> None:
+    conftest = INNER_CONFTEST.replace(
+        'real.CHROMIUM = Path("/nonexistent/chromium")', 'real.BENCH = Path("/nonexistent/bench")'
+    )
+    r = inner_run(tmp_path, {}, conftest, INNER_BENCH_TEST)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1 passed, 1 skipped" in r.stdout
+    assert "no benchmark scripts at /nonexistent/bench" in r.stdout
+    r = inner_run(tmp_path, {}, INNER_CONFTEST, INNER_BENCH_TEST)
     assert "2 passed" in r.stdout and "skipped" not in r.stdout

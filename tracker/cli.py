@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -27,11 +27,11 @@ from .cli_base import (  # noqa: F401 - the group and helpers, for other command
     pass_ctx,
     want_json,
 )
-from .provisions import VERSION_KINDS
-from .sources import read_document, read_path
 
-if TYPE_CHECKING:
-    pass
+# What a version may be labelled: tracker.provisions.VERSION_KINDS, spelled out here
+# because importing the provision builder would cost every command ~15 ms of start-up
+# (tests/test_startup.py checks that the two agree).
+VERSION_KINDS = ("plan", "reporting", "statement", "other")
 
 INPUT_FORMATS = ("auto", "text", "markdown", "html", "docx", "pdf")
 
@@ -97,6 +97,7 @@ def add(
     """Store FILE (or - for stdin) as a new version of DOC. The original bytes are kept
     with it (`tracker show DOC LABEL --source`)."""
     from . import ingest
+    from .sources import read_document, read_path
 
     options = {"tracked": tracked_changes} if tracked_changes else {}
     if file == "-":
@@ -124,17 +125,26 @@ def add(
     "--keep-going",
     is_flag=True,
     help="Skip files that cannot be read or stored (listed at the end, exit 1) and import "
-    "the rest, each file in its own transaction. Without it one bad file imports nothing.",
+    "the rest, each file on its own. Without it one bad file imports nothing.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes reading the files and diffing the new pairs of versions in parallel "
+    "(default: the number of cores).",
 )
 @pass_ctx
-def import_(c: Context, directory: str, keep_going: bool) -> None:
-    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. A
-    progress bar is drawn on stderr when it is a terminal."""
+def import_(c: Context, directory: str, keep_going: bool, jobs: int | None) -> None:
+    """Load DIRECTORY/<doc>/* (front matter gives date, label, kind). Idempotent. The
+    files are read on every core, then the versions stored and linked in one transaction,
+    the new pairs diffed on every core (as relink --all). A progress bar is drawn on
+    stderr when it is a terminal."""
     from . import ingest
 
     result = ingest.import_dir(
-        c.store, directory, max_bytes=c.max_bytes, keep_going=keep_going, progress=True
-    )
+        c.store, directory, max_bytes=c.max_bytes, keep_going=keep_going, progress=True,
+        jobs=jobs,
+    )  # fmt: skip
     for a in result.added:
         v = a.version
         click.echo(f"{v.document} {v.label} {v.at} {v.n_provisions} provisions")
@@ -160,16 +170,18 @@ def reparse(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Read DOC's stored original files again with this build's readers and rebuild its
-    provisions and links (after a reader improved). Versions whose provisions were built
-    by the current reader for their format are skipped unless --force. One transaction
-    per document; stored versions and their original files are never changed."""
+    provisions and links (after a reader or the provision builder improved). Versions
+    whose provisions were built by the current reader for their format and the current
+    provision builder are skipped unless --force. One transaction per document; stored
+    versions and their original files are never changed. With --all, a progress bar is
+    drawn on stderr when it is a terminal."""
     from .reparse import reparse as reparse_doc
     from .reparse import reparse_all
 
     if every == bool(doc):
         raise click.UsageError("give DOC or --all")
     results = (
-        reparse_all(c.store, force=force, dry_run=dry_run)
+        reparse_all(c.store, force=force, dry_run=dry_run, progress=True)
         if every
         else iter([reparse_doc(c.store, doc or "", force=force, dry_run=dry_run)])
     )
@@ -317,6 +329,24 @@ def show(
         click.echo(v.text)
 
 
+@cli.command()
+@format_option("text", "json", "markdown")
+@pass_ctx
+def schema(c: Context, fmt: str, as_json: bool) -> None:
+    """The database's tables, views and columns as SQLite reports them: the SQL that makes
+    them (text), or each column with its type and a note (json, markdown)."""
+    from .schema import describe, schema_json, schema_markdown, schema_sql
+
+    store = c.reader
+    tables = describe(store)
+    if want_json(fmt, as_json):
+        emit_json(schema_json(tables, store.schema_version))
+    elif fmt == "markdown":
+        click.echo(schema_markdown(tables))
+    else:
+        click.echo(schema_sql(tables))
+
+
 # --- diff ----------------------------------------------------------------------------
 
 
@@ -347,23 +377,35 @@ def diff(
     """Provision-level diff of two versions of DOC (labels, or DOC:LABEL for another
     document), of two versions of any documents (DOC1:LABEL DOC2:LABEL), or of two
     files with --files."""
-    from . import compare, render
+    from . import compare
 
     if files:
         if len(args) != 2:
             raise click.UsageError("--files takes exactly two files: tracker diff --files A B")
+        refs = None
+    elif len(args) == 2 and all(":" in a for a in args):
+        # DOC1:LABEL DOC2:LABEL: each side names its document, so there is no DOC.
+        refs = (args[0].split(":", 1)[0], *args)
+    elif len(args) == 3:
+        refs = args
+    else:
+        raise click.UsageError(
+            "expected DOC FROM TO (labels, or DOC:LABEL), DOC1:LABEL DOC2:LABEL, or --files A B"
+        )
+    fmt = "json" if as_json else fmt
+    if fmt == "json" and not pretty and refs is not None:
+        # Two stored versions as compact JSON: the bytes kept from the last time they were
+        # asked for, else rendered and kept (tracker.diffjson).
+        from . import diffjson
+
+        stream_bytes(diffjson.diff_json(c.reader, *refs))
+        return
+    from . import render
+
+    if refs is None:
         cmp = compare.compare_files(args[0], args[1], kind=kind, max_bytes=c.max_bytes)
     else:
-        if len(args) == 2 and all(":" in a for a in args):
-            # DOC1:LABEL DOC2:LABEL: each side names its document, so there is no DOC.
-            cmp = compare.compare(c.reader, args[0].split(":", 1)[0], *args)
-        elif len(args) == 3:
-            cmp = compare.compare(c.reader, *args)
-        else:
-            raise click.UsageError(
-                "expected DOC FROM TO (labels, or DOC:LABEL), DOC1:LABEL DOC2:LABEL, or --files A B"
-            )
-    fmt = "json" if as_json else fmt
+        cmp = compare.compare(c.reader, *refs)
     # JSON and text are written as they are produced, piece by piece, never as one string.
     if fmt == "json" and pretty:
         emit_json(render.diff_json(cmp))
@@ -375,6 +417,18 @@ def diff(
         click.echo(render.diff_html(cmp, changes_only=changes_only))
     else:
         stream(line + "\n" for line in render.iter_diff_text(cmp, changes_only=changes_only))
+
+
+def stream_bytes(pieces: Iterable[bytes]) -> None:
+    """Write UTF-8 pieces to stdout as they come: as bytes when stdout is UTF-8 (no
+    decoding, no scan for colour codes, which JSON never holds raw), else as text."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
+    if encoding != "utf8":
+        stream(piece.decode("utf-8") for piece in pieces)
+        return
+    for piece in pieces:
+        if piece:
+            click.echo(piece, nl=False)
 
 
 def stream(pieces: Iterable[str]) -> None:
@@ -462,9 +516,10 @@ def serve(
 
 
 # History commands (history, blame, figures, search, query, export, relink) live in
-# cli_history, capture commands (capture, watch, import-git) in cli_capture; importing
-# them registers them on the group.
-from . import cli_capture, cli_history  # noqa: E402, F401
+# cli_history, capture commands (capture, watch, import-git) in cli_capture. The group
+# imports them the first time a command it does not know yet is asked for (or listed):
+# loading them costs ~10 ms that the commands defined here do not need.
+cli.lazy_modules = ("tracker.cli_history", "tracker.cli_capture")
 
 
 def main() -> None:

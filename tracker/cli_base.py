@@ -82,7 +82,26 @@ class Failure(click.ClickException):
 
 class Group(click.Group):
     """Translates library errors at the edge, for every subcommand (so CliRunner and the
-    console script behave the same)."""
+    console script behave the same), and loads the command modules named in
+    ``lazy_modules`` only when a command they define is asked for (Click's lazy group
+    pattern): ``tracker diff`` does not pay for importing every command."""
+
+    lazy_modules: tuple[str, ...] = ()
+
+    def _load_lazy(self) -> None:
+        import importlib
+
+        for name in self.lazy_modules:
+            importlib.import_module(name)  # registers its commands on this group
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load_lazy()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_lazy()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diff import ENGINE, Diff, diff_provisions, pack, unpack
-from .sources import DEFAULT_MAX_BYTES, kind_of, provisions_of, read_path
+from .sources import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .diff import Diff
+    from .store import Store, Version
+
+# The diff engine is imported where a diff is made, not here: a cached diff read as JSON
+# (tracker.diffjson) names its two versions through this module and never needs it.
 
 
 @dataclass(frozen=True)
@@ -55,21 +58,30 @@ def compare(
 ) -> Comparison:
     """Compare two stored versions. Labels may be ``DOC:LABEL`` to cross documents.
     Raises NotFound for an unknown document or label."""
-    old_doc, old_label = parse_ref(from_label, doc)
-    new_doc, new_label = parse_ref(to_label, to_doc or doc)
-    old = store.version(old_doc, old_label)
-    new = store.version(new_doc, new_label)
+    old, new = versions(store, doc, from_label, to_label, to_doc)
     return Comparison(
-        Side(old_doc, old.label, old.at, old.kind),
-        Side(new_doc, new.label, new.at, new.kind),
+        Side(old.document, old.label, old.at, old.kind),
+        Side(new.document, new.label, new.at, new.kind),
         stored_diff(store, old.id, new.id),
     )
+
+
+def versions(
+    store: Store, doc: str, from_label: str, to_label: str, to_doc: str | None = None
+) -> tuple[Version, Version]:
+    """The two stored versions :func:`compare` compares (same arguments). Raises NotFound
+    for an unknown document or label."""
+    old_doc, old_label = parse_ref(from_label, doc)
+    new_doc, new_label = parse_ref(to_label, to_doc or doc)
+    return store.version(old_doc, old_label), store.version(new_doc, new_label)
 
 
 def stored_diff(store: Store, old_id: int, new_id: int) -> Diff:
     """The diff of two stored versions: from the cache when this engine stored it (every
     consecutive pair is stored when linked), else computed and then cached if the
     database takes the write at once (never failing the read)."""
+    from .diff import ENGINE, diff_provisions, pack, unpack
+
     old, new = store.provisions(old_id), store.provisions(new_id)
     data = store.cached_diff(old_id, new_id, ENGINE)
     diff = unpack(data, old, new) if data is not None else None
@@ -87,6 +99,9 @@ def compare_files(
 ) -> Comparison:
     """Compare two files without storing them, each read by its format (extension, else
     content), as ``tracker add`` reads it; front matter is read and set aside."""
+    from .diff import diff_provisions
+    from .sources import kind_of, provisions_of, read_path
+
     sides = []
     provisions = []
     for path in (old_path, new_path):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import dates
 from .errors import Conflict, InputError, TrackerError
-from .links import link_version, plan_links
-from .provisions import VERSION_KINDS
+from .links import link_missing, link_version, plan_links
+from .provisions import BUILDER, VERSION_KINDS
 from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
 from .store import Original, Store, Version
 
@@ -99,6 +99,7 @@ def add_version(
     notes: str | None = None,
     tz: str = "UTC",
     reverts: bool = False,
+    link: bool = True,
 ) -> Added:
     """Store ``source`` as a new version of ``doc`` (created if new).
 
@@ -106,6 +107,10 @@ def add_version(
     only a text identical to the *latest* version is skipped, and a return to an earlier
     text (a page or file put back as it was) is stored as the event it is (capture and
     ``import-git`` record what happened, in order).
+
+    With ``link`` False the version is stored without its links: only for a caller that
+    links the document in the same transaction (:func:`~tracker.links.link_missing`, as
+    :func:`import_dir` does for many versions at once).
 
     Explicit arguments win over the source's front matter. Raises :class:`DateError`,
     :class:`InputError` or :class:`Conflict` (duplicate label) without writing anything.
@@ -131,7 +136,7 @@ def add_version(
     # only for the inserts (the plan is dropped if a neighbour changed meanwhile).
     plan = (
         None
-        if store.db.conn.in_transaction
+        if store.conn.in_transaction or not link
         else plan_links(store, doc, dates.iso(when), provisions)
     )
 
@@ -161,9 +166,10 @@ def add_version(
             "text": source.text,
             "added_at": now,
         }
-        version = store.insert_version(row, provisions, original_of(source))
+        version = store.insert_version(row, provisions, original_of(source), BUILDER)
         # Same transaction: a version is never stored without its links to its neighbours.
-        link_version(store, version, plan)
+        if link:
+            link_version(store, version, plan)
     return Added(version, stored=True, document_created=created)
 
 
@@ -190,16 +196,21 @@ def import_dir(
     max_bytes: int = DEFAULT_MAX_BYTES,
     keep_going: bool = False,
     progress: bool = False,
+    jobs: int | None = None,
 ) -> ImportResult:
     """Load ``root/<doc>/*`` in name order, each file read by its extension's format
     (:func:`import_format`); the front matter gives each file's date, label and kind.
     Idempotent: files already stored (same text) are skipped. Every file is read and
-    checked before anything is written; the whole import is then one transaction.
+    checked before anything is written (on ``jobs`` processes, default: every core); the
+    whole import is then one transaction: the versions are stored, then every new pair of
+    consecutive versions is diffed on ``jobs`` processes
+    (:func:`~tracker.links.link_missing`, the parallel path of ``tracker relink``) and
+    linked.
 
     With ``keep_going``, a file that cannot be read or stored is left out with its reason
-    (in ``failed``) and each good file is stored in its own transaction, so one bad file
+    (in ``failed``) and each good file is stored in its own savepoint, so one bad file
     costs only itself. With ``progress``, bars on stderr when it is a terminal."""
-    from .parallel import progress_bar
+    from .parallel import map_pairs, progress_bar
 
     root = Path(root)
     if not root.is_dir():
@@ -219,44 +230,50 @@ def import_dir(
     if not files and not failed:
         raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
     plan: list[tuple[str, Source]] = []
-    bar = progress_bar("reading" if progress else None, len(files), unit="file")
-    try:
-        for doc, f in files:
-            try:
-                plan.append((doc, read_path(f, max_bytes, format=import_format(f))))
-            except TrackerError as exc:
-                if not keep_going:
-                    raise
-                failed.append((str(f), _reason(exc, str(f))))
-            bar.update(1)
-    finally:
-        bar.close()
+    # Reading (parsing PDFs, DOCX, HTML) is CPU work like diffing: on ``jobs`` processes.
+    tasks = [(f, max_bytes) for _, f in files]
+    read = map_pairs(_read_file, tasks, jobs, "reading" if progress else None, unit="file")
+    for (doc, f), (source, error) in zip(files, read, strict=True):
+        if source is None:
+            assert error is not None  # a worker returns a source or the error instead
+            if not keep_going:
+                raise error
+            failed.append((str(f), _reason(error, str(f))))
+        else:
+            plan.append((doc, source))
     added: list[Added] = []
     skipped: list[Added] = []
     bar = progress_bar("storing" if progress else None, len(plan), unit="file")
     try:
-        if keep_going:
+        with store.transaction():
             for doc, source in plan:
                 try:
+                    # A savepoint: with keep_going, a file that fails costs only itself.
                     with store.transaction():
-                        result = add_version(store, doc, source)
+                        result = add_version(store, doc, source, link=False)
                 except TrackerError as exc:
+                    if not keep_going:
+                        raise type(exc)(f"{source.name}: {exc}") from None
                     failed.append((source.name, _reason(exc, source.name)))
                 else:
                     (added if result.stored else skipped).append(result)
                 bar.update(1)
-        else:
-            with store.transaction():
-                for doc, source in plan:
-                    try:
-                        result = add_version(store, doc, source)
-                    except TrackerError as exc:
-                        raise type(exc)(f"{source.name}: {exc}") from None
-                    (added if result.stored else skipped).append(result)
-                    bar.update(1)
+            bar.close()
+            docs = sorted({a.version.document for a in added})
+            link_missing(store, docs, jobs, progress)
     finally:
         bar.close()
     return ImportResult(added, skipped, failed)
+
+
+def _read_file(task: tuple[Path, int]) -> tuple[Source | None, TrackerError | None]:
+    """Worker side of :func:`import_dir`: one file read by its extension's format, or the
+    error that refused it (sent back, raised or listed by the caller)."""
+    path, max_bytes = task
+    try:
+        return read_path(path, max_bytes, format=import_format(path)), None
+    except TrackerError as exc:
+        return None, exc
 
 
 def _reason(exc: TrackerError, name: str) -> str:

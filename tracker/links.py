@@ -19,6 +19,7 @@ from itertools import pairwise
 from . import diff as diff_engine
 from .diff import Change, Diff, diff_provisions
 from .errors import TrackerError
+from .parallel import progress_bar
 from .provisions import Provision
 from .store import Store, Version
 from .termdiff import Term
@@ -134,13 +135,78 @@ def relink_many(
         for doc, _ in plan:
             store.delete_lineage(doc)
             store.drop_diff_cache(doc)
-        for k, (old, new) in enumerate(pairs):
-            if computed is not None:
-                d = computed[k]
-            else:
-                d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
-            _store_step(store, old, new, d)
+        # Diffed here (one process, or inside a caller's transaction): the bar is drawn
+        # here; the workers' bar was drawn by map_pairs.
+        bar = progress_bar("relink" if progress and computed is None else None, len(pairs),
+                           unit="pair")  # fmt: skip
+        try:
+            for k, (old, new) in enumerate(pairs):
+                if computed is not None:
+                    d = computed[k]
+                else:
+                    d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
+                _store_step(store, old, new, d)
+                bar.update(1)
+        finally:
+            bar.close()
     return {doc: len(steps) for doc, steps in plan}
+
+
+def _packed_of(task: tuple[list[Provision], list[Provision]]) -> bytes:
+    """Worker side of :func:`link_missing`: one pair's diff from the provisions sent with
+    it (the versions may not be committed yet, so the worker cannot read them), packed."""
+    old, new = task
+    return diff_engine.pack(diff_provisions(old, new))
+
+
+# Pairs sent to the workers at once by link_missing: each batch's provisions are pickled
+# up front (Executor.map submits everything), so a bulk import of thousands of versions is
+# sent a batch at a time, not held whole. A new pool per batch costs ~50 ms.
+LINK_BATCH = 256
+
+
+def link_missing(
+    store: Store, docs: Iterable[str], jobs: int | None = None, progress: bool = False
+) -> int:
+    """Give every consecutive pair of ``docs``' timelines that has no step yet its step
+    and links, and drop the steps of pairs that are no longer consecutive (a version was
+    stored between them). Call inside the transaction that stored the versions (a bulk
+    import stores them with ``link=False``, then links once): the pairs are diffed on
+    ``jobs`` processes (default: every core) from their provisions, sent to the workers,
+    so versions not committed yet are linked in the same transaction. Steps already
+    stored are kept as they are. Returns the number of steps made."""
+    from .parallel import map_pairs
+
+    todo: list[tuple[Version, Version]] = []
+    for doc in docs:
+        have = {(s["from_version"], s["to_version"]) for s in store.steps(doc)}
+        want = list(pairwise(store.versions(doc)))
+        wanted = {(o.id, n.id) for o, n in want}
+        for from_version, _to_version in have - wanted:
+            store.delete_lineage(doc, from_version)
+        todo += [(o, n) for o, n in want if (o.id, n.id) not in have]
+    bar = progress_bar("linking" if progress else None, len(todo), unit="pair")
+    try:
+        for start in range(0, len(todo), LINK_BATCH):
+            batch = todo[start : start + LINK_BATCH]
+            loaded: dict[int, list[Provision]] = {}
+
+            def provisions(version_id: int, loaded: dict = loaded) -> list[Provision]:
+                if version_id not in loaded:
+                    loaded[version_id] = store.provisions(version_id)
+                return loaded[version_id]
+
+            tasks = [(provisions(o.id), provisions(n.id)) for o, n in batch]
+            packed = map_pairs(_packed_of, tasks, jobs)
+            for (old, new), (po, pn), data in zip(batch, tasks, packed, strict=True):
+                d = diff_engine.unpack(data, po, pn)
+                if d is None:  # cannot happen: the same provisions on both sides
+                    d = diff_provisions(po, pn)
+                _store_step(store, old, new, d)
+                bar.update(1)
+    finally:
+        bar.close()
+    return len(todo)
 
 
 def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:

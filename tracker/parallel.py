@@ -4,8 +4,9 @@ processes and hands the results back in order.
 Diffing is CPU-bound pure Python, so threads would take turns on one core; processes do
 not. Workers only compute (each opens what it reads itself); the caller writes the results
 in its own single transaction, so a failure anywhere leaves the database as it was.
-Used by ``tracker relink`` (:func:`tracker.links.relink_many`), and meant for anything
-that re-diffs many stored pairs (reparse, imports).
+Used by ``tracker relink`` (:func:`tracker.links.relink_many`), by ``tracker import``
+to read its files and to link the new pairs (:func:`tracker.links.link_missing`), and
+meant for anything that re-diffs many stored pairs.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def map_pairs(
     items: Sequence[T],
     jobs: int | None = None,
     progress: str | None = None,
+    unit: str = "pair",
 ) -> Iterator[R]:
     """``func(item)`` for each item, in order, on ``jobs`` processes (default: the core
     count; 1 runs in this process, with exactly the same results). ``func`` must be a
@@ -42,7 +44,7 @@ def map_pairs(
     Cost: a worker process starts in ~50 ms (fork) and each item and result is pickled,
     so one process is used when there are fewer than two items."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    bar = progress_bar(progress, len(items), unit="pair")
+    bar = progress_bar(progress, len(items), unit=unit)
     try:
         if jobs == 1 or len(items) < 2:
             for item in items:

@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 KINDS = ("plan", "reporting")  # how a text is split
 VERSION_KINDS = (*KINDS, "statement", "other")  # what a stored version may be labelled
 
+# The version of this builder (build() and split()): bumped whenever the same blocks or
+# text can give different provisions (numbers, paths, headings, depths, texts). Each
+# version's provisions record the builder that made them (``provisions.builder``), as
+# they record the reader, and ``tracker reparse`` rebuilds those made by another.
+BUILDER = "provisions/1"
+
 
 @dataclass(frozen=True)
 class Provision:

@@ -24,13 +24,15 @@ from itertools import zip_longest
 
 from . import links
 from .errors import InputError
+from .provisions import BUILDER
 from .sources import provisions_of, read_document
 from .store import Store
 
 
 @dataclass(frozen=True)
 class VersionReparse:
-    """One version read again: the reader that built its provisions before and after,
+    """One version read again: the reader that read it, and the provision builder that
+    built its provisions, before and after,
     how many provisions there were, and how many differ position by position (number,
     path, marker, depth, heading or text)."""
 
@@ -41,6 +43,8 @@ class VersionReparse:
     provisions_before: int
     provisions_after: int
     changed: int
+    builder_before: str = ""  # the provision builder ("provisions/1"; "" when not known)
+    builder_after: str = BUILDER
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,16 @@ def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentRepa
     reports: list[VersionReparse] = []
     pending = []
     for v in versions:
-        before = store.provisions_reader(v.id)
-        if not force and before and current_reader(store.source_info(v.id)["format"]) == before:
+        before, built = store.provisions_stamp(v.id)
+        # Provisions made by another builder are made again even when the reader is the
+        # same: the blocks are the same, what the builder makes of them is not.
+        same_builder = built == BUILDER
+        if (
+            not force
+            and before
+            and same_builder
+            and current_reader(store.source_info(v.id)["format"]) == before
+        ):
             continue  # without reading (and decompressing) the bytes
         original = store.source(v.id)
         name = f"{doc} {v.label}" + (f" ({original.name})" if original.name else "")
@@ -108,7 +120,7 @@ def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentRepa
             max_bytes=max(original.size, 1),
             **json.loads(original.options or "{}"),
         )
-        if not force and source.reader == before:
+        if not force and source.reader == before and same_builder:
             continue
         new = provisions_of(source, v.kind)
         if not new:
@@ -117,7 +129,7 @@ def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentRepa
         changed = sum(1 for a, b in zip_longest(old, new) if a != b)
         reports.append(
             VersionReparse(v.label, original.format, before, source.reader, len(old), len(new),
-                           changed)
+                           changed, built, BUILDER)
         )  # fmt: skip
         pending.append((v.id, new, source.reader, changed))
     links_changed = False
@@ -127,14 +139,14 @@ def _reparse(store: Store, doc: str, force: bool, dry_run: bool) -> DocumentRepa
         store.delete_lineage(doc)
         for version_id, new, reader, changed in pending:
             if changed:
-                store.replace_provisions(version_id, new, reader)
+                store.replace_provisions(version_id, new, reader, BUILDER)
             else:
-                store.set_provisions_reader(version_id, reader)
+                store.set_provisions_reader(version_id, reader, BUILDER)
         links.relink(store, doc)
         links_changed = _link_signature(store, doc) != links_before
     else:
         for version_id, _, reader, _ in pending:
-            store.set_provisions_reader(version_id, reader)
+            store.set_provisions_reader(version_id, reader, BUILDER)
     return DocumentReparse(doc, len(versions), tuple(reports), links_changed, dry_run)
 
 
@@ -142,8 +154,10 @@ def reparse(
     store: Store, doc: str, *, force: bool = False, dry_run: bool = False
 ) -> DocumentReparse:
     """Read ``doc``'s stored sources again and rebuild its provisions and links, in one
-    transaction. A version is read again when the reader that built its provisions is not
-    this build's reader for its format (or always, with ``force``). With ``dry_run``
+    transaction. A version is read again when the provision builder that made its
+    provisions is not this build's (:data:`~tracker.provisions.BUILDER`), or when the
+    reader that read them is not this build's reader for its format (or always, with
+    ``force``). With ``dry_run``
     everything is done and then rolled back: the result says what would change.
 
     Raises :class:`~tracker.errors.NotFound` for an unknown document and
@@ -161,9 +175,19 @@ def reparse(
 
 
 def reparse_all(
-    store: Store, *, force: bool = False, dry_run: bool = False
+    store: Store, *, force: bool = False, dry_run: bool = False, progress: bool = False
 ) -> Iterator[DocumentReparse]:
     """:func:`reparse` every document, one transaction each (see the module docstring),
-    yielding each result once it is committed."""
-    for d in store.documents():
-        yield reparse(store, d.slug, force=force, dry_run=dry_run)
+    yielding each result once it is committed. With ``progress``, a bar on stderr when it
+    is a terminal."""
+    from .parallel import progress_bar
+
+    documents = store.documents()
+    bar = progress_bar("reparse" if progress else None, len(documents), unit="document")
+    try:
+        for d in documents:
+            result = reparse(store, d.slug, force=force, dry_run=dry_run)
+            bar.update(1)
+            yield result
+    finally:
+        bar.close()

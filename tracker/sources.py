@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, TooLarge
-from .readers.base import front_matter
 
 if TYPE_CHECKING:
     from .provisions import Provision
@@ -60,6 +59,8 @@ class Source:
 def parse_text(text: str, name: str = "<text>") -> Source:
     """A Source from text: optional YAML front matter (between ``---`` lines at the very
     top) split from the body."""
+    from .readers.base import front_matter
+
     body, meta = front_matter(text, name)
     return Source(text=body, meta=meta, name=name)
 

@@ -28,12 +28,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import Conflict, NotFound, QueryError, TrackerError
-from .provisions import Provision, path_of
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from .provisions import Provision
 
 # A quoted word that ended in * (a prefix search typed as-is).
 _PREFIX = re.compile(r'"([^"*]+)\*+"')
@@ -378,6 +380,28 @@ def _migration_watches(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_diff_json(db: sqlite_utils.Database) -> None:
+    """``diff_cache.json``: the diff's JSON as ``tracker diff --format json`` writes it
+    (zlib over the exact UTF-8 bytes), and ``diff_cache.json_key``, the fingerprint of the
+    code that rendered it (see :mod:`tracker.diffjson`). Filled on demand, the first time
+    a diff is asked for as JSON (never when linking: ~10x the packed diff's size, ~550 kB
+    for 5,000 provisions), so asking again streams stored bytes instead of loading both
+    versions' provisions, unpacking and serialising (0.45 s -> under 0.1 s). It lives on
+    the packed diff's row, so whatever drops or replaces that row (relink, reparse, a new
+    engine) drops it too. Both columns are NULL until then."""
+    db.execute("ALTER TABLE diff_cache ADD COLUMN json BLOB")
+    db.execute("ALTER TABLE diff_cache ADD COLUMN json_key TEXT")
+
+
+def _migration_provisions_builder(db: sqlite_utils.Database) -> None:
+    """``provisions.builder``: which version of the provision builder
+    (``tracker.provisions.BUILDER``, e.g. ``provisions/1``) made the row, beside
+    ``provisions.reader`` (which reader read the bytes). ``""`` for the rows already there
+    and for provisions that came from elsewhere (an export file): built by a builder not
+    known, so ``tracker reparse`` rebuilds them once."""
+    db.execute("ALTER TABLE provisions ADD COLUMN builder TEXT NOT NULL DEFAULT ''")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
@@ -385,6 +409,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_sources,
     _migration_diff_cache,
     _migration_watches,
+    _migration_diff_json,
+    _migration_provisions_builder,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -437,9 +463,12 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise TrackerError(f"{self.path}: not a tracker database ({exc})") from None
-        # Diffs computed inside a read transaction, to cache after it (try_put_diff).
+        # Diffs computed inside a read transaction, to cache after it (try_put_diff), and
+        # the JSON rendered of them (try_put_diff_json).
         self.pending_diffs: list[tuple[int, int, str, bytes]] = []
-        self.db = sqlite_utils.Database(conn)
+        self.pending_json: list[tuple[int, int, str, str, bytes]] = []
+        self.conn = conn
+        self._db: sqlite_utils.Database | None = None
         self.readonly = readonly
         try:
             if not readonly:
@@ -449,8 +478,26 @@ class Store:
             conn.close()
             raise TrackerError(f"{self.path}: not a tracker database ({exc})") from None
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite_utils view of the connection, made on first use: importing
+        sqlite_utils costs ~90 ms of CPU, more than a whole cached ``tracker diff --json``
+        may take, so the reads on that path (:meth:`version`, :meth:`cached_diff_json`)
+        use the plain connection and never load it."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+        """Rows as dicts, like ``db.query``, straight from the connection."""
+        cursor = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -523,17 +570,20 @@ class Store:
     def flush_diffs(self) -> None:
         """End the read transaction and cache the diffs computed during it (best effort,
         never waiting for the write lock)."""
-        if self.db.conn.in_transaction:
-            self.db.conn.execute("ROLLBACK")
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
         pending, self.pending_diffs = self.pending_diffs, []
         for row in pending:
             self.try_put_diff(*row)
+        pending_json, self.pending_json = self.pending_json, []
+        for item in pending_json:
+            self.try_put_diff_json(*item)
 
     def begin_read(self) -> None:
         """Start a read transaction held until :meth:`close` (one per request or command:
         a page or a command reading several tables sees one state of the database)."""
-        if not self.db.conn.in_transaction:
-            self.db.conn.execute("BEGIN DEFERRED")
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN DEFERRED")
 
     @contextmanager
     def time_limit(self, seconds: float, what: str = "query") -> Iterator[None]:
@@ -563,7 +613,7 @@ class Store:
             conn.set_progress_handler(None, 0)
 
     def _migrate(self) -> None:
-        current = self.db.execute("PRAGMA user_version").fetchone()[0]
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if current > SCHEMA_VERSION:
             raise TrackerError(
                 f"{self.path} has schema version {current}, newer than this tracker "
@@ -583,7 +633,49 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def schema(self) -> list[dict]:
+        """Every table and view as SQLite itself describes them (``sqlite_master`` and
+        ``PRAGMA table_info``), in the order they were made: ``name``, ``type`` (``table``,
+        ``view`` or ``virtual table``), ``sql``, ``columns`` (``name``, ``type``,
+        ``notnull``, ``default``, ``pk``) and the ``indexes`` and ``triggers`` on it (SQL).
+        The shadow tables a virtual table keeps for itself (``texts_fts_data``...) are
+        left out."""
+        objects = self.conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "ORDER BY rowid"
+        ).fetchall()
+        virtual = {
+            name for kind, name, _, sql in objects
+            if kind == "table" and sql.upper().startswith("CREATE VIRTUAL TABLE")
+        }  # fmt: skip
+        shadow = {
+            name for kind, name, _, _ in objects
+            if kind == "table" and any(name.startswith(f"{v}_") for v in virtual)
+        }  # fmt: skip
+        out: list[dict] = []
+        by_name: dict[str, dict] = {}
+        for kind, name, table, sql in objects:
+            if kind in ("table", "view") and name not in shadow:
+                columns = [
+                    {"name": c[1], "type": c[2], "notnull": bool(c[3]), "default": c[4],
+                     "pk": c[5]}
+                    for c in self.conn.execute(f'PRAGMA table_info("{name}")')
+                ]  # fmt: skip
+                entry = {
+                    "name": name,
+                    "type": "virtual table" if name in virtual else kind,
+                    "sql": sql,
+                    "columns": columns,
+                    "indexes": [],
+                    "triggers": [],
+                }
+                out.append(entry)
+                by_name[name] = entry
+            elif kind in ("index", "trigger") and table in by_name:
+                by_name[table][f"{kind}es" if kind == "index" else "triggers"].append(sql)
+        return out
 
     # --- reading ------------------------------------------------------------------------
 
@@ -601,16 +693,14 @@ class Store:
     def document(self, slug: str) -> Document:
         # One indexed lookup: every read of a document goes through here, so it must not
         # aggregate over all documents (~10 ms at 10,000 versions, paid on every call).
-        rows = list(
-            self.db.query(
-                """
-                SELECT d.slug, d.title, d.kind, d.created, count(v.id) AS n_versions,
-                       min(v.at) AS first_at, max(v.at) AS last_at
-                FROM documents d LEFT JOIN versions v ON v.document = d.slug
-                WHERE d.slug = ? GROUP BY d.slug
-                """,
-                [slug],
-            )
+        rows = self._query(
+            """
+            SELECT d.slug, d.title, d.kind, d.created, count(v.id) AS n_versions,
+                   min(v.at) AS first_at, max(v.at) AS last_at
+            FROM documents d LEFT JOIN versions v ON v.document = d.slug
+            WHERE d.slug = ? GROUP BY d.slug
+            """,
+            [slug],
         )
         if rows:
             return Document(**rows[0])
@@ -639,10 +729,8 @@ class Store:
     def version(self, slug: str, label: str, *, with_text: bool = False) -> Version:
         self.document(slug)
         cols = self._VERSION_COLS + (", text" if with_text else "")
-        rows = list(
-            self.db.query(
-                f"SELECT {cols} FROM versions WHERE document = ? AND label = ?", [slug, label]
-            )
+        rows = self._query(
+            f"SELECT {cols} FROM versions WHERE document = ? AND label = ?", [slug, label]
         )
         if not rows:
             labels = ", ".join(v.label for v in self.versions(slug)) or "none yet"
@@ -661,6 +749,8 @@ class Store:
     def provisions(self, version_id: int) -> list[Provision]:
         # Rows as tuples, straight into Provision: a dict per row first (db.query) was
         # more than half of reading a cached 5,000-provision diff.
+        from .provisions import Provision
+
         rows = self.db.execute(
             "SELECT p.ordinal, p.number, p.path, p.marker, p.depth, t.text, t.norm, p.heading "
             "FROM provisions p JOIN texts t ON t.id = p.text_id "
@@ -683,10 +773,15 @@ class Store:
         )
 
     def insert_version(
-        self, row: dict, provisions: list[Provision], original: Original | None = None
+        self,
+        row: dict,
+        provisions: list[Provision],
+        original: Original | None = None,
+        builder: str = "",
     ) -> Version:
         """Store a version, its provisions and its source (``original``; without one, the
-        version's text as UTF-8, format ``text``, reader ``text/0``)."""
+        version's text as UTF-8, format ``text``, reader ``text/0``). ``builder``: the
+        provision builder that made ``provisions`` (``""``: not known)."""
         if self.db.table("versions").count_where(
             "document = ? AND label = ?", [row["document"], row["label"]]
         ):
@@ -703,39 +798,57 @@ class Store:
             [version_id, original.format, original.reader, original.media_type, original.name,
              original.options, original.size, original.sha256, zlib.compress(original.data)],
         )  # fmt: skip
-        self._insert_provisions(version_id, provisions, original.reader)
+        self._insert_provisions(version_id, provisions, original.reader, builder)
         return self.version(row["document"], row["label"])
 
-    def _insert_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
+    def _insert_provisions(
+        self, version_id: int, provisions: list[Provision], reader: str, builder: str
+    ) -> None:
         text_ids = self._text_ids(provisions)
-        self.db.table("provisions").insert_all(
-            (
-                {
-                    "version": version_id,
-                    "ordinal": p.ordinal,
-                    "number": p.number,
-                    "path": p.path,
-                    "marker": p.marker,
-                    "depth": p.depth,
-                    "text_id": text_ids[p.text],
-                    "heading": p.heading,
-                    "reader": reader,
-                }
+        # executemany of tuples, not sqlite_utils' insert_all of dicts: a third of the
+        # time of storing a 1,000-provision version went to building and checking dicts.
+        self.conn.executemany(
+            "INSERT INTO provisions (version, ordinal, number, path, marker, depth, text_id, "
+            "heading, reader, builder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (version_id, p.ordinal, p.number, p.path, p.marker, p.depth, text_ids[p.text],
+                 p.heading, reader, builder)
                 for p in provisions
-            ),
-            batch_size=500,
-        )
+            ],
+        )  # fmt: skip
 
-    def replace_provisions(self, version_id: int, provisions: list[Provision], reader: str) -> None:
+    def replace_provisions(
+        self, version_id: int, provisions: list[Provision], reader: str, builder: str = ""
+    ) -> None:
         """Rebuild a version's provisions (derived data): the document's links must be
         dropped first (they point at the old rows) and rebuilt after. Texts no longer
         used stay in ``texts`` (immutable, and cheap: one row per distinct text)."""
         self.db.execute("DELETE FROM provisions WHERE version = ?", [version_id])
-        self._insert_provisions(version_id, provisions, reader)
+        self._insert_provisions(version_id, provisions, reader, builder)
 
-    def set_provisions_reader(self, version_id: int, reader: str) -> None:
-        """Record that ``reader`` read a version again and built the same provisions."""
-        self.db.execute("UPDATE provisions SET reader = ? WHERE version = ?", [reader, version_id])
+    def set_provisions_reader(
+        self, version_id: int, reader: str, builder: str | None = None
+    ) -> None:
+        """Record that ``reader`` (and ``builder``, when given) read a version again and
+        built the same provisions."""
+        if builder is None:
+            self.db.execute(
+                "UPDATE provisions SET reader = ? WHERE version = ?", [reader, version_id]
+            )
+        else:
+            self.db.execute(
+                "UPDATE provisions SET reader = ?, builder = ? WHERE version = ?",
+                [reader, builder, version_id],
+            )
+
+    def provisions_stamp(self, version_id: int) -> tuple[str, str]:
+        """(reader, builder) that made a version's stored provisions (``("", "")`` when
+        it has none; builder ``""`` when not known)."""
+        row = self.db.execute(
+            "SELECT reader, builder FROM provisions WHERE version = ? ORDER BY ordinal LIMIT 1",
+            [version_id],
+        ).fetchone()
+        return (row[0], row[1]) if row else ("", "")
 
     def provisions_reader(self, version_id: int) -> str:
         """The reader that built a version's stored provisions (``""`` if it has none)."""
@@ -816,6 +929,8 @@ class Store:
     def find_provision(self, version_id: int, ref: str) -> int | None:
         """The id of the provision that ``ref`` names in a version: its path (``10.b``),
         else its number as written (``10``), else its reader label (``¶3``)."""
+        from .provisions import path_of
+
         path = path_of(ref)
         row = self.db.execute(
             "SELECT id FROM provisions WHERE version = ? AND (path = ? OR number = ?) "
@@ -842,7 +957,15 @@ class Store:
 
     def insert_step(self, step: dict, links: list[dict]) -> None:
         self.db.table("steps").insert(step)
-        self.db.table("links").insert_all(links, batch_size=500)
+        if not links:
+            return
+        # Tuples through executemany (see _insert_provisions): every row has the keys of
+        # the first.
+        columns = list(links[0])
+        self.conn.executemany(
+            f"INSERT INTO links ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(row[c] for c in columns) for row in links],
+        )
 
     def steps(self, doc: str) -> list[dict]:
         """A document's steps in timeline order, with both versions' labels."""
@@ -939,15 +1062,20 @@ class Store:
         once its reading is done; a web request never does."""
         if self.readonly:
             return False
-        if self.db.conn.in_transaction:
+        if self.conn.in_transaction:
             if len(self.pending_diffs) < 16:
                 self.pending_diffs.append((from_version, to_version, engine, data))
             return False
-        conn = self.db.conn
+        return self._try_write(lambda: self.put_diff(from_version, to_version, engine, data))
+
+    def _try_write(self, write: Callable[[], object]) -> bool:
+        """Run ``write`` in its own transaction if the write lock is free now; False
+        (and nothing written) on any database error."""
+        conn = self.conn
         try:
             conn.execute("PRAGMA busy_timeout = 0")
             with self.transaction(wait=0):
-                self.put_diff(from_version, to_version, engine, data)
+                write()
             return True
         except (TrackerError, sqlite3.Error):
             return False
@@ -956,6 +1084,38 @@ class Store:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             except sqlite3.Error:
                 pass
+
+    def cached_diff_json(self, from_version: int, to_version: int, key: str) -> bytes | None:
+        """The diff's JSON stored for two versions (zlib-compressed) by the renderer whose
+        fingerprint is ``key``, or None. One primary-key lookup on the plain connection."""
+        row = self.conn.execute(
+            "SELECT json FROM diff_cache WHERE from_version = ? AND to_version = ? "
+            "AND json_key = ? AND json IS NOT NULL",
+            [from_version, to_version, key],
+        ).fetchone()
+        return row[0] if row else None
+
+    def try_put_diff_json(
+        self, from_version: int, to_version: int, engine: str, key: str, data: bytes
+    ) -> bool:
+        """Keep a diff's compressed JSON beside its packed diff (the row of ``engine``;
+        nothing is stored when that row is missing). Best effort and deferred inside a
+        read transaction, like :meth:`try_put_diff`."""
+        if self.readonly:
+            return False
+        if self.conn.in_transaction:
+            if len(self.pending_json) < 4:
+                self.pending_json.append((from_version, to_version, engine, key, data))
+            return False
+
+        def write() -> None:
+            self.conn.execute(
+                "UPDATE diff_cache SET json = ?, json_key = ? "
+                "WHERE from_version = ? AND to_version = ? AND engine = ?",
+                [data, key, from_version, to_version, engine],
+            )
+
+        return self._try_write(write)
 
     def drop_diff_cache(self, doc: str) -> None:
         """Forget every cached diff with a version of ``doc`` on either side. Called by

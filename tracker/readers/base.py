@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import yaml
-
 from ..errors import InputError
 
 FORMATS = ("text", "markdown", "html", "docx", "pdf")
@@ -135,6 +133,10 @@ def front_matter(text: str, name: str = "<text>") -> tuple[str, dict[str, str]]:
             raise InputError(f"{name}: front matter opened with '---' but never closed")
         close = text.find("\n", end + 4)
         header, text = text[4:end], ("" if close == -1 else text[close + 1 :])
+        # Here, not at the top: PyYAML costs ~20 ms to import, and most commands never
+        # read front matter.
+        import yaml
+
         try:
             loaded = yaml.safe_load(header) or {}
         except (yaml.YAMLError, ValueError) as exc:  # ValueError: date: 2025-13-45

@@ -8,13 +8,12 @@ from flask.typing import ResponseReturnValue
 
 from tracker import history, ingest, serialize
 from tracker.errors import InputError
-from tracker.render import diff_json
 from tracker.sources import read_bytes
 
 from ..auth import require_api_write
 from ..db import get_db
 from . import browse
-from .diff import comparison
+from .diff import diff_json_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -65,7 +64,7 @@ def version(doc: str, label: str) -> ResponseReturnValue:
 @bp.get("/d/<doc>/diff/<spec>")
 def diff(doc: str, spec: str) -> ResponseReturnValue:
     """``tracker diff DOC FROM TO --format json``."""
-    return jsonify(diff_json(comparison(doc, spec)[1]))
+    return diff_json_response(doc, spec)
 
 
 @bp.get("/d/<doc>/p/<path:path>")

@@ -15,16 +15,19 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
+from tracker import diffjson
 from tracker.compare import Comparison, compare, parse_ref
 from tracker.diff import ENGINE_VERSION, Diff
 from tracker.errors import InputError, NotFound
-from tracker.render import diff_json, typed_terms
+from tracker.render import diff_json, iter_diff_json, typed_terms
 from tracker.serialize import change_json
 
+from ..auth import can_write, read_only
 from ..db import get_db
 from ..present import Block, diff_blocks, is_change, wants_json
 
@@ -71,9 +74,14 @@ def rows_slice(spec: str | None, n: int) -> tuple[int, int] | None:
 CACHE_SIZE = 4
 
 
-def _cached(key: tuple[Any, ...], make: Any) -> Any:
-    cache = current_app.extensions.setdefault("tracker.comparisons", OrderedDict())
-    lock = current_app.extensions.setdefault("tracker.comparisons.lock", threading.Lock())
+def _lru(name: str) -> tuple[OrderedDict, threading.Lock]:
+    cache = current_app.extensions.setdefault(name, OrderedDict())
+    return cache, current_app.extensions.setdefault(f"{name}.lock", threading.Lock())
+
+
+def _cached(key: tuple[Any, ...], make: Any, name: str = "tracker.comparisons",
+            size: int = CACHE_SIZE) -> Any:  # fmt: skip
+    cache, lock = _lru(name)
     with lock:
         if key in cache:
             cache.move_to_end(key)
@@ -81,18 +89,84 @@ def _cached(key: tuple[Any, ...], make: Any) -> Any:
     value = make()
     with lock:
         cache[key] = value
-        while len(cache) > CACHE_SIZE:
+        while len(cache) > size:
             cache.popitem(last=False)
     return value
 
 
-def comparison(doc: str, spec: str) -> tuple[Any, Any]:
+def _sides(doc: str, spec: str) -> tuple[Any, list[Any], tuple[Any, ...]]:
+    """(the document, its two stored versions, the key naming their comparison)."""
     store = get_db()
     document = store.document(doc)
     old, new = split_spec(spec)
     sides = [store.version(*parse_ref(ref, doc)) for ref in (old, new)]
     key = (current_app.config["DATABASE"], *((v.id, v.sha256) for v in sides), ENGINE_VERSION)
-    return document, _cached(key, lambda: compare(store, doc, old, new))
+    return document, sides, key
+
+
+def comparison(doc: str, spec: str) -> tuple[Any, Any]:
+    document, _, key = _sides(doc, spec)
+    old, new = split_spec(spec)
+    return document, _cached(key, lambda: compare(get_db(), doc, old, new))
+
+
+def diff_json_response(doc: str, spec: str) -> Response:
+    """The diff's JSON (``tracker diff --format json``, byte for byte): the bytes the
+    database keeps for the two versions when there are any (tracker.diffjson), else
+    rendered from the comparison; kept in this process either way. Rendered by Flask's
+    encoder when the app indents JSON (debug), where the kept bytes would not match."""
+    json_provider = current_app.json
+    indented = getattr(json_provider, "compact", None) is False or (
+        getattr(json_provider, "compact", None) is None and current_app.debug
+    )
+    if indented:
+        return jsonify(diff_json(comparison(doc, spec)[1]))
+    _, sides, key = _sides(doc, spec)
+
+    def make() -> bytes:
+        kept = diffjson.stored(get_db(), sides[0].id, sides[1].id)
+        if kept is not None:
+            return b"".join(kept)
+        return "".join(iter_diff_json(comparison(doc, spec)[1])).encode("utf-8")
+
+    data = _cached((*key, "json"), make, "tracker.diff_json")
+    response = Response(data, mimetype=json_provider.mimetype)  # type: ignore[attr-defined]
+    response.kept_as = (*key, "json")  # type: ignore[attr-defined]  # its gzip is kept too
+    return response
+
+
+# Rendered diff pages kept per process (a page of 400 changes takes ~0.1 s to render):
+# named by the comparison and everything else the page shows (the address, the
+# document's versions in the picker, who is asking), never kept with a flash message.
+PAGES_KEPT = 8
+PAGE_KEPT_MAX = 16 * 1024 * 1024
+
+
+def diff_page(doc: str, spec: str) -> Response | str:
+    document, _, key = _sides(doc, spec)
+    if session.get("_flashes"):
+        return render_template("diff.html", **diff_context(doc, spec))
+    page_key = (
+        *key, document, tuple(get_db().versions(doc)), request.script_root,
+        request.full_path, read_only(), can_write(), bool(session.get("writer")),
+    )  # fmt: skip
+
+    cache, lock = _lru("tracker.pages")
+    with lock:
+        html = cache.get(page_key)
+        if html is not None:
+            cache.move_to_end(page_key)
+    if html is None:
+        html = render_template("diff.html", **diff_context(doc, spec))
+        if len(html) > PAGE_KEPT_MAX:  # every row of a huge diff is rendered each time
+            return html
+        with lock:
+            cache[page_key] = html
+            while len(cache) > PAGES_KEPT:
+                cache.popitem(last=False)
+    response = Response(html, mimetype="text/html")
+    response.kept_as = page_key  # type: ignore[attr-defined]  # its gzip is kept too
+    return response
 
 
 def page_of(blocks: list[Block], page: int, per_page: int) -> list[Block]:
@@ -174,7 +248,9 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
 @bp.get("/d/<doc>/diff/<spec>")
 def diff(doc: str, spec: str) -> ResponseReturnValue:
     if not wants_json():
-        return render_template("diff.html", **diff_context(doc, spec))
+        return diff_page(doc, spec)
+    if not request.args.get("rows"):
+        return diff_json_response(doc, spec)
     _, cmp = comparison(doc, spec)
     rows = rows_slice(request.args.get("rows"), len(cmp.diff.changes))
     if rows is None:
