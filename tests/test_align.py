@@ -199,10 +199,9 @@ def test_point_rewritten_in_place_keeps_its_number() -> None:
     old = plan(BASE)
     bodies = list(BASE)
     bodies[4] = "Ukraine will be invited to join the European Union and its single market."
-    pairs = check(old, plan(bodies), same(10))
+    check(old, plan(bodies), same(10))
     (five,) = [c for c in diff_provisions(old, plan(bodies)).changes if c.new[0].path == "5"]
     assert five.kind == "modified" and five.similarity < 0.3
-    assert pairs
 
 
 REPLACEMENTS = [
