@@ -93,8 +93,24 @@ CANDIDATE_SHARE = 0.4  # ... and only those sharing this share of the best one's
 PROBES = 12  # rarest words of a leftover looked up in the index
 POSTING_CAP = 64  # stems on more leftovers than this are too common to propose candidates
 GAP_CELLS = 4096  # largest gap (old x new leftovers) scored in full
+# Cells scored in full over all gaps, per provision of both versions: keeps the total
+# linear (a cell costs ~2 us; 20 per provision is ~0.2 s at 5,000 provisions a side).
+GAP_BUDGET_PER_PROVISION = 20
+# Weight of an unpaired in-order candidate in the anchor chain, per unit of its score,
+# against 1 for a pair: small enough that candidates only break ties between chains with
+# as many pairs (a chain would need a hundred more perfect candidates to give up a pair).
+CANDIDATE_TIEBREAK = 0.01
+# A sub-point scored against a point (or the reverse) has its rank scaled by this: it
+# needs a little more evidence than two provisions at the same depth.
+CROSS_DEPTH = 0.9
 IDF_SAMPLE = 600  # provisions read to estimate document frequencies on big documents
 COMMON_SHARE = 0.25  # a word in this share of provisions or more has no weight
+# The character ratio (rapidfuzz's, over normalised texts) counts only from RATIO_FLOOR
+# up: below it, it is what any two English sentences of similar length share. From there
+# it is rescaled to [0, 1], so a ratio of 0.8 scores 0.5. Word overlap of SURFACE_SKIP or
+# more already says "nearly identical": the ratio, the costly half of a score, is skipped.
+RATIO_FLOOR = 0.6
+SURFACE_SKIP = 0.9
 
 # Figures first, so that "600,000" or "$100" stay whole; then plain words.
 _TOKEN = re.compile(r"[$€£¥]?\d+(?:[.,:/]\d+)*%?|\w+")
@@ -200,12 +216,12 @@ _RATIO_CHARS = 4000
 
 def _ratio(a: str, b: str) -> float:
     """Similarity of two normalised texts in [0, 1]: rapidfuzz's ratio, or its linear
-    stand-in on long texts; values under 0.6 may be returned as 0."""
+    stand-in on long texts; values under RATIO_FLOOR may be returned as 0."""
     total = len(a) + len(b)
-    if 2 * min(len(a), len(b)) < 0.6 * total:
-        return 0.0  # no ratio can reach 0.6 at these lengths
+    if 2 * min(len(a), len(b)) < RATIO_FLOOR * total:
+        return 0.0  # no ratio can reach RATIO_FLOOR at these lengths
     if total <= _RATIO_CHARS:
-        return fuzz.ratio(a, b, score_cutoff=60) / 100
+        return fuzz.ratio(a, b, score_cutoff=round(100 * RATIO_FLOOR)) / 100
     common = Counter(a.split()) & Counter(b.split())
     return 2 * sum((len(w) + 1) * c for w, c in common.items()) / (total + 2) if total else 1.0
 
@@ -302,12 +318,12 @@ class _Scorer:
 
     @staticmethod
     def _surface(a_norm: str, b_norm: str, dice: float) -> float:
-        # Character ratio only counts when high: below ~0.6 it is what any two English
-        # sentences share. It rescues small edits that hit the only rare words.
-        if dice >= 0.9:
+        # Character ratio only counts when high (RATIO_FLOOR). It rescues small edits that
+        # hit the only rare words.
+        if dice >= SURFACE_SKIP:
             return dice
         r = _ratio(a_norm, b_norm)
-        return max(dice, (r - 0.6) / 0.4) if r >= 0.6 else dice
+        return max(dice, (r - RATIO_FLOOR) / (1 - RATIO_FLOOR)) if r >= RATIO_FLOOR else dice
 
     def score(self, i: int, j: int) -> float:
         """Score for deciding a pair (points compared with their sub-points)."""
@@ -335,12 +351,12 @@ class _Scorer:
             for j, b, tb, nb in right:
                 wab = ta + tb
                 dice = 2 * sum(map(get, a & b, repeat(default))) / wab if wab else 0.0
-                if dice < 0.9:
+                if dice < SURFACE_SKIP:
                     lb = len(nb)
-                    if 2 * min(la, lb) >= 0.6 * (la + lb):  # else no ratio reaches 0.6
+                    if 2 * min(la, lb) >= RATIO_FLOOR * (la + lb):  # else no ratio reaches it
                         r = _ratio(na, nb)
-                        if r >= 0.6:
-                            dice = max(dice, (r - 0.6) / 0.4)
+                        if r >= RATIO_FLOOR:
+                            dice = max(dice, (r - RATIO_FLOOR) / (1 - RATIO_FLOOR))
                 out.append((i, j, dice))
         return out
 
@@ -552,7 +568,7 @@ def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
         for j, s in row:
             rank = s
             if (old[i].depth > 0) != (new[j].depth > 0):
-                rank *= 0.9  # a sub-point paired with a point needs a little more evidence
+                rank *= CROSS_DEPTH  # a sub-point paired with a point: more evidence
             if bisect_left(chain_new, j) != gap:
                 rank -= FLOOR_MOVE - FLOOR_GLOBAL
             ranked.append((rank, s, i, j))
@@ -639,7 +655,7 @@ def _anchor_chain(st: _State, sc: _Scorer, cands: dict[int, list[tuple[int, floa
     old, new = sc.provs
     items = [(i, j, 1.0) for i, j in enumerate(st.o2n) if j >= 0]
     items += [
-        (i, j, 0.01 * s)
+        (i, j, CANDIDATE_TIEBREAK * s)
         for i, row in cands.items()
         if st.o2n[i] < 0 and old[i].depth == 0
         for j, s in row
@@ -666,7 +682,7 @@ def _fill_gaps(
             gaps_new[bisect_left(chain_new, j)].append(j)
     p_old, p_new = _parents(old), _parents(new)
     # Full scoring of a gap costs old x new cells; the budget keeps the total linear.
-    budget = 20 * (len(old) + len(new)) + GAP_CELLS
+    budget = GAP_BUDGET_PER_PROVISION * (len(old) + len(new)) + GAP_CELLS
 
     for g, olds in gaps_old.items():
         news = gaps_new.get(g)

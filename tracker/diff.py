@@ -60,6 +60,9 @@ class Change:
 
 
 _TYPED = ("number", "deadline", "date", "negation", "modal")
+# A typed term is shown in the headline only when each side reads at a glance: this many
+# words at most ("$100 billion", "within 100 days of"); a longer one is a passage.
+_HEADLINE_WORDS = 4
 _HEADLINE_ORDER = ("removed", "added", "modified", "split", "merged", "renumbered", "moved")
 
 
@@ -70,7 +73,7 @@ def _telling(t: Term) -> tuple[int, str, str] | None:
     ("600,000 -> 800,000"), a changed number word or date, one added or dropped, then
     negations and modals."""
     old, new = gist(t) if t.type in FIGURE_TYPES else (t.old, t.new)
-    if len(old.split()) > 4 or len(new.split()) > 4:
+    if len(old.split()) > _HEADLINE_WORDS or len(new.split()) > _HEADLINE_WORDS:
         return None
     both = bool(old and new)
     digits = any(ch.isdigit() for ch in old + new) or t.type == "deadline"

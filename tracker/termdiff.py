@@ -594,6 +594,12 @@ _TERM_WORDS = (
 )
 _PLAIN = re.compile(r"\w+")
 _HAS_DIGIT = re.compile(r"\d")
+# Characters of unchanged context either side looked at for a word of a deadline or date
+# phrase that may reach into a plain-word term. The phrases are short ("within 100 days
+# of", "no later than", "20 November 2025"): when one touches the term, one of its key
+# words ("within", "days", "later", a month) lies this close to it. Fewer characters than
+# _CONTEXT, which the scan itself reads, because this test runs on every changed stretch.
+_REACH_NEAR = 25
 
 
 def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> bool:
@@ -602,7 +608,7 @@ def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[s
         return True
     # A whole stretch has the same context on both sides: looked at once.
     for ctx in (ctx_old,) if ctx_new == ctx_old else (ctx_old, ctx_new):
-        near = (ctx[0][-25:] + " " + ctx[1][:25]).lower()
+        near = (ctx[0][-_REACH_NEAR:] + " " + ctx[1][:_REACH_NEAR]).lower()
         if not _REACH_WORDS.isdisjoint(_PLAIN.findall(near)):
             return True
     return False
