@@ -670,83 +670,94 @@ def _fill_gaps(
     """Pair leftovers in order inside each gap between consecutive chain pairs: points
     first, then sub-points under parents paired to each other."""
     old, new = sc.provs
-    o2n, n2o = st.o2n, st.n2o
-    chain_new = [o2n[i] for i in chain]
-    gaps_old: dict[int, list[int]] = defaultdict(list)
-    gaps_new: dict[int, list[int]] = defaultdict(list)
-    for i, j in enumerate(o2n):
-        if j < 0:
-            gaps_old[bisect_left(chain, i)].append(i)
-    for j, i in enumerate(n2o):
-        if i < 0:
-            gaps_new[bisect_left(chain_new, j)].append(j)
-    p_old, p_new = _parents(old), _parents(new)
+    parents = (_parents(old), _parents(new))
     # Full scoring of a gap costs old x new cells; the budget keeps the total linear.
     budget = GAP_BUDGET_PER_PROVISION * (len(old) + len(new)) + GAP_CELLS
-
-    for g, olds in gaps_old.items():
-        news = gaps_new.get(g)
-        if not news:
-            continue
+    for olds, news in _gap_buckets(st, chain):
         for top in (True, False):
-            lvl_old = [i for i in olds if (old[i].depth == 0) == top and o2n[i] < 0]
-            lvl_new = [j for j in news if (new[j].depth == 0) == top and n2o[j] < 0]
-            if not lvl_old or not lvl_new:
-                continue
-            if not top:
-                floor = FLOOR_SUB
-            elif len(lvl_old) == 1 and len(lvl_new) == 1:
-                floor = FLOOR_SLOT  # the only point between two in-order neighbours
-            else:
-                floor = FLOOR_GAP
-            if not chain:
-                # Nothing at all was paired on content: there is no position to speak of,
-                # and two unrelated texts must not pair on a shared figure or date.
-                floor = max(floor, FLOOR_CLEAR)
+            budget = _pair_gap(st, sc, cands, parents, olds, news, top, bool(chain), budget)
 
-            def allowed(i: int, j: int, top: bool = top) -> bool:
-                return top or (p_old[i] >= 0 and p_new[j] >= 0 and o2n[p_old[i]] == p_new[j])
 
-            # As many points left on each side of the gap: the numbering ran in parallel.
-            parallel = top and bool(chain) and len(lvl_old) == len(lvl_new)
+def _gap_buckets(st: _State, chain: list[int]) -> list[tuple[list[int], list[int]]]:
+    """The unpaired old and new provisions of each gap between consecutive chain pairs
+    (before the first, between two, after the last), in reading order; only gaps with
+    provisions left on both sides. O(n log k) for a chain of k pairs."""
+    chain_new = [st.o2n[i] for i in chain]
+    gaps_old: dict[int, list[int]] = defaultdict(list)
+    gaps_new: dict[int, list[int]] = defaultdict(list)
+    for i, j in enumerate(st.o2n):
+        if j < 0:
+            gaps_old[bisect_left(chain, i)].append(i)
+    for j, i in enumerate(st.n2o):
+        if i < 0:
+            gaps_new[bisect_left(chain_new, j)].append(j)
+    return [(olds, gaps_new[g]) for g, olds in gaps_old.items() if g in gaps_new]
 
-            def weight(
-                i: int, j: int, s: float, floor: float = floor, par: bool = parallel
-            ) -> float:
-                """The pair's weight in the gap's chain, or -1 when it does not qualify. In a
-                gap where numbering ran in parallel, a point that kept both its place and
-                its number is that point rewritten (the European draft's point 7), however
-                little wording survives: it qualifies with a small weight of its own."""
-                if par and old[i].number != "" and old[i].number == new[j].number:
-                    return max(s, FLOOR_SLOT)
-                return s if s >= floor else -1.0
 
-            cells = len(lvl_old) * len(lvl_new)
-            if cells <= min(GAP_CELLS, budget):
-                budget -= cells
-                if top:
-                    found = [
-                        (i, j, w)
-                        for i, j, s in sc.block(lvl_old, lvl_new)
-                        if (w := weight(i, j, s)) >= 0
-                    ]
-                else:
-                    found = [
-                        (i, j, w)
-                        for i in lvl_old
-                        for j in lvl_new
-                        if allowed(i, j) and (w := weight(i, j, sc.score(i, j))) >= 0
-                    ]
-            else:
-                in_gap = set(lvl_new)
-                found = [
-                    (i, j, w)
-                    for i in lvl_old
-                    for j, s in cands.get(i, ())
-                    if j in in_gap and allowed(i, j) and (w := weight(i, j, s)) >= 0
-                ]
-            for i, j, _ in _best_chain(found):
-                st.link(i, j, sc.score(i, j))
+def _pair_gap(
+    st: _State,
+    sc: _Scorer,
+    cands: dict[int, list[tuple[int, float]]],
+    parents: tuple[list[int], list[int]],
+    olds: list[int],
+    news: list[int],
+    top: bool,
+    anchored: bool,
+    budget: int,
+) -> int:
+    """Pair in order the leftovers of one gap at one level (points when ``top``, else
+    sub-points under parents paired to each other), by a max-weight increasing chain over
+    the qualifying pairs. The gap is scored in full when its cells fit in GAP_CELLS and in
+    what is left of ``budget``, else through the index candidates only. ``anchored``: the
+    gap lies between pairs found on content. Returns the budget left."""
+    old, new = sc.provs
+    o2n, n2o = st.o2n, st.n2o
+    lvl_old = [i for i in olds if (old[i].depth == 0) == top and o2n[i] < 0]
+    lvl_new = [j for j in news if (new[j].depth == 0) == top and n2o[j] < 0]
+    if not lvl_old or not lvl_new:
+        return budget
+    if not top:
+        floor = FLOOR_SUB
+    elif len(lvl_old) == 1 and len(lvl_new) == 1:
+        floor = FLOOR_SLOT  # the only point between two in-order neighbours
+    else:
+        floor = FLOOR_GAP
+    if not anchored:
+        # Nothing at all was paired on content: there is no position to speak of, and two
+        # unrelated texts must not pair on a shared figure or date.
+        floor = max(floor, FLOOR_CLEAR)
+    # As many points left on each side of the gap: the numbering ran in parallel. Then a
+    # point that kept both its place and its number is that point rewritten (the European
+    # draft's point 7), however little wording survives: it qualifies with a small weight
+    # of its own.
+    parallel = top and anchored and len(lvl_old) == len(lvl_new)
+    p_old, p_new = parents
+
+    def weight(i: int, j: int, s: float) -> float:
+        """The pair's weight in the gap's chain, or -1 when it does not qualify."""
+        if parallel and old[i].number != "" and old[i].number == new[j].number:
+            return max(s, FLOOR_SLOT)
+        return s if s >= floor else -1.0
+
+    def allowed(i: int, j: int) -> bool:
+        return top or (p_old[i] >= 0 and p_new[j] >= 0 and o2n[p_old[i]] == p_new[j])
+
+    cells = len(lvl_old) * len(lvl_new)
+    if cells <= min(GAP_CELLS, budget):
+        budget -= cells
+        if top:
+            scored = sc.block(lvl_old, lvl_new)
+        else:
+            scored = [(i, j, sc.score(i, j)) for i in lvl_old for j in lvl_new if allowed(i, j)]
+    else:
+        in_gap = set(lvl_new)
+        scored = [
+            (i, j, s) for i in lvl_old for j, s in cands.get(i, ()) if j in in_gap and allowed(i, j)
+        ]
+    found = [(i, j, w) for i, j, s in scored if (w := weight(i, j, s)) >= 0]
+    for i, j, _ in _best_chain(found):
+        st.link(i, j, sc.score(i, j))
+    return budget
 
 
 def _groups(st: _State, sc: _Scorer):  # noqa: ANN202
