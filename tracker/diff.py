@@ -21,8 +21,9 @@ from tracker.termdiff import FIGURE_TYPES, Term, gist, terms, word_ops
 
 # Bumped whenever the same input can give different changes (stored links record it, and
 # cached diffs are keyed by it). 2: heavily changed and huge pairs take the LCS and
-# anchored routes in termdiff. 3: terms typed by their changed words only.
-ENGINE_VERSION = "3"
+# anchored routes in termdiff. 3: terms typed by their changed words only. 4: a text
+# reworded throughout is paired by position again (its candidates keep their order).
+ENGINE_VERSION = "4"
 ENGINE = f"tracker.diff/{ENGINE_VERSION}"
 
 KINDS = ("unchanged", "modified", "added", "removed", "split", "merged")
