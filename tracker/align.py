@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from tracker.provisions import Provision
 
@@ -341,32 +341,49 @@ class _Scorer:
 
     def block(self, olds: list[int], news: list[int]) -> list[tuple[int, int, float]]:
         """(i, j, score(i, j)) for every old i and new j given, in that order: the same
-        values as :meth:`score`, computed in one loop. A gap between in-order pairs is
-        scored in full, and where every provision was reworded the calls per cell were
-        most of the alignment."""
-        idf = self.idf
-        get, default = idf.get, idf.default
-        old, new = self.provs
-        right = []
+        values as :meth:`score`. A gap between in-order pairs is scored in full, and where
+        every provision was reworded the calls per cell were most of the alignment."""
+        right = self._right(news)
+        return [(i, j, s) for i in olds for j, s in zip(news, self._row(i, right), strict=True)]
+
+    def row(self, i: int, news: list[int]) -> list[float]:
+        """score(i, j) for each new j given, in that order (the same values)."""
+        return self._row(i, self._right(news))
+
+    def _right(self, news: list[int]) -> tuple[list, list[str], int]:
+        """What :meth:`_row` needs of the new provisions: (words, weight) of each, their
+        texts, and the longest text's length."""
+        new = self.provs[1]
+        sets = []
         for j in news:
             b = self.words(1, j)
-            right.append((j, b, self._total(b), new[j].norm))
-        out = []
-        for i in olds:
-            a = self.words(0, i)
-            ta = self._total(a)
-            na = old[i].norm
-            la = len(na)
-            for j, b, tb, nb in right:
-                wab = ta + tb
-                dice = 2 * sum(map(get, a & b, repeat(default))) / wab if wab else 0.0
-                if dice < SURFACE_SKIP:
-                    lb = len(nb)
-                    if 2 * min(la, lb) >= RATIO_FLOOR * (la + lb):  # else no ratio reaches it
-                        r = _ratio(na, nb)
-                        if r >= RATIO_FLOOR:
-                            dice = max(dice, (r - RATIO_FLOOR) / (1 - RATIO_FLOOR))
-                out.append((i, j, dice))
+            sets.append((b, self._total(b)))
+        norms = [new[j].norm for j in news]
+        return sets, norms, max(map(len, norms), default=0)
+
+    def _row(self, i: int, right: tuple[list, list[str], int]) -> list[float]:
+        # One loop for the word overlap, and the character ratios of the whole row in one
+        # call into rapidfuzz (process.extract with a cutoff returns only the ratios that
+        # reach RATIO_FLOOR): a Python call per cell cost more than the ratio itself.
+        sets, norms, longest = right
+        get, default = self.idf.get, self.idf.default
+        a = self.words(0, i)
+        ta = self._total(a)
+        out = [
+            2 * sum(map(get, a & b, repeat(default))) / (ta + tb) if ta + tb else 0.0
+            for b, tb in sets
+        ]
+        na = self.provs[0][i].norm
+        if len(na) + longest <= _RATIO_CHARS:
+            found = process.extract(
+                na, norms, scorer=fuzz.ratio, score_cutoff=round(100 * RATIO_FLOOR), limit=None
+            )
+            ratios = [(k, r / 100) for _, r, k in found]
+        else:
+            ratios = [(k, _ratio(na, nb)) for k, nb in enumerate(norms)]
+        for k, r in ratios:
+            if out[k] < SURFACE_SKIP and r >= RATIO_FLOOR:
+                out[k] = max(out[k], (r - RATIO_FLOOR) / (1 - RATIO_FLOOR))
         return out
 
     def similarity(self, olds: list[int], news: list[int]) -> float:
@@ -660,7 +677,8 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
         top = sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
         # Candidates far behind the best are not worth a score.
         least = acc[top[0]] * CANDIDATE_SHARE
-        out[i] = [(j, sc.score(i, j)) for j in top if acc[j] >= least]
+        js = [j for j in top if acc[j] >= least]
+        out[i] = list(zip(js, sc.row(i, js), strict=True))
     return out
 
 
