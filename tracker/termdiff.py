@@ -580,11 +580,14 @@ _TYPE_ORDER = ("deadline", "number", "date", "negation", "modal")
 # before the word-by-word scan: a term can only be typed if it holds a figure or one of
 # these words, or if a deadline or date phrase reaches into it from the text around it.
 _UNITS = frozenset("day days week weeks month months year years hour hours".split())
-_REACH_WORDS = (
+_DEADLINE_WORDS = (
     frozenset("within soon end later immediately forthwith promptly delay deadline".split())
     | _UNITS
-    | frozenset(w.lower() for w in _DATE_START_WORDS)
 )
+_REACH_WORDS = _DEADLINE_WORDS | frozenset(w.lower() for w in _DATE_START_WORDS)
+# Date words as _DATE matches them (case-sensitive: "March" the month, "march" the verb),
+# but for "May", which starts a date only next to a figure.
+_DATE_WORDS = _DATE_START_WORDS - {"May"}
 _TERM_WORDS = (
     _REACH_WORDS
     | _NUMBER_WORD_SET
@@ -594,6 +597,21 @@ _TERM_WORDS = (
 )
 _PLAIN = re.compile(r"\w+")
 _HAS_DIGIT = re.compile(r"\d")
+
+
+def _may_reach(text: str) -> bool:
+    """Whether a deadline or date phrase may lie in ``text``: set tests on its words (C
+    speed). A key word of a deadline (any case), a month or weekday (as written), or "May"
+    with a figure in the text; "may" alone is the modal, in nearly every text."""
+    low = _PLAIN.findall(text.lower())
+    if _REACH_WORDS.isdisjoint(low):
+        return False
+    if not _DEADLINE_WORDS.isdisjoint(low):
+        return True
+    words = _PLAIN.findall(text)
+    return not _DATE_WORDS.isdisjoint(words) or ("May" in words and bool(_HAS_DIGIT.search(text)))
+
+
 # Characters of unchanged context either side looked at for a word of a deadline or date
 # phrase that may reach into a plain-word term. The phrases are short ("within 100 days
 # of", "no later than", "20 November 2025"): when one touches the term, one of its key
@@ -608,8 +626,7 @@ def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[s
         return True
     # A whole stretch has the same context on both sides: looked at once.
     for ctx in (ctx_old,) if ctx_new == ctx_old else (ctx_old, ctx_new):
-        near = (ctx[0][-_REACH_NEAR:] + " " + ctx[1][:_REACH_NEAR]).lower()
-        if not _REACH_WORDS.isdisjoint(_PLAIN.findall(near)):
+        if _may_reach(ctx[0][-_REACH_NEAR:] + " " + ctx[1][:_REACH_NEAR]):
             return True
     return False
 
@@ -757,7 +774,7 @@ def _phrase_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
     # Most reworded stretches hold no such phrase on one side or the other: a set test on
     # their words (C speed) rules them out before scanning.
     for text in (old, new):
-        if not _HAS_DIGIT.search(text) and _REACH_WORDS.isdisjoint(_PLAIN.findall(text.lower())):
+        if not _HAS_DIGIT.search(text) and not _may_reach(text):
             return None
     scan_o, scan_n = _scan(old), _scan(new)
     for kind in ("deadline", "date"):
