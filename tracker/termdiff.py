@@ -132,6 +132,12 @@ _FEW = 8  # distinct tokens on one side only: diff-match-patch without counting
 _LCS_CELLS = 20_000_000  # ~2.5 MB of bit matrix, ~30 ms
 _ANCHOR_GRAM = 3  # words per anchor: one word is rarely unique, three mostly are
 _ANCHOR_DEPTH = 4  # anchoring inside gaps, at most this deep
+# Huge pairs are first cut at probes (_chunked): a run of this many tokens (~6 words and
+# the spaces between them: rarely repeated nearby, and still whole in 10% reworded text
+# about half the time) tried every _PROBE_EVERY tokens, so chunks of a few hundred tokens
+# come out, each a cheap LCS.
+_PROBE_TOKENS = 12
+_PROBE_EVERY = 100
 
 
 def _edit_floor(ta: list[str], tb: list[str]) -> int:
@@ -298,6 +304,8 @@ def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
         return _diff_units(ta, tb)
     if n * m <= _LCS_CELLS:
         return _diff_units(ta, tb, fast=True)
+    if depth == 0 and (chunked := _chunked(ta, tb)) is not None:
+        return chunked
     if depth < _ANCHOR_DEPTH and (runs := _anchors(ta, tb)):
         out: list[Op] = []
         at_a = at_b = 0
@@ -310,6 +318,62 @@ def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
             out += _gap(ta[at_a:], tb[at_b:], depth + 1)
         return out
     return [("-", "".join(ta)), ("+", "".join(tb))]
+
+
+def _chunked(ta: list[str], tb: list[str]) -> list[Op] | None:
+    """A huge pair cut into chunks of a few hundred tokens at probes: every _PROBE_EVERY
+    tokens of ``ta``, its next _PROBE_TOKENS tokens are looked for, with str.find on the
+    pair's code strings (C speed), in ``tb`` after the last probe found, up to three times
+    as far as in ``ta`` (plus one probe step). A probe found once there, and once in as
+    much of ``ta`` around it, is kept equal; each chunk between two probes is diffed on
+    its own (rapidfuzz's LCS, in C++). Python then works per change, not per token as in
+    _anchors: ~3x faster on a megabyte with 10% of its words replaced. None when no
+    probe is found (a text reshuffled or rewritten throughout), for _anchors to try."""
+    vocab = dict.fromkeys(ta + tb)
+    if len(vocab) > _MAX_TOKENS:
+        return None
+    table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
+    ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
+    n, m = len(ca), len(cb)
+    cuts: list[tuple[int, int]] = []  # (start in ta, start in tb) of probes kept
+    a = b = 0  # where the last probe found ends
+    x = _PROBE_EVERY
+    while x + _PROBE_TOKENS <= n:
+        probe = ca[x : x + _PROBE_TOKENS]
+        reach = 3 * (x - a) + _PROBE_EVERY + _PROBE_TOKENS
+        y = cb.find(probe, b, b + reach)
+        if (
+            y >= 0
+            and cb.find(probe, y + 1, b + reach) < 0
+            and ca.find(probe, a, x) < 0
+            and ca.find(probe, x + 1, x + reach) < 0
+        ):
+            cuts.append((x, y))
+            a, b = x + _PROBE_TOKENS, y + _PROBE_TOKENS
+            x = a + _PROBE_EVERY
+        else:
+            x += _PROBE_EVERY
+    if not cuts:
+        return None
+    out: list[Op] = []
+    a = b = 0
+    for x, y in [*cuts, (n, m)]:
+        if x > a or y > b:
+            if ca[a:x] == cb[b:y]:
+                out.append(("=", "".join(ta[a:x])))
+            elif (x - a) * (y - b) <= _LCS_CELLS:
+                seg_a, seg_b = ta[a:x], tb[b:y]
+                for o in LCSseq.opcodes(ca[a:x], cb[b:y]):
+                    if o.tag == "insert":
+                        out.append(("+", "".join(seg_b[o.dest_start : o.dest_end])))
+                    else:
+                        out.append((_LCS_TAGS[o.tag], "".join(seg_a[o.src_start : o.src_end])))
+            else:
+                out += _diff_tokens(ta[a:x], tb[b:y], 1)
+        if x < n:
+            out.append(("=", "".join(ta[x : x + _PROBE_TOKENS])))
+        a, b = x + _PROBE_TOKENS, y + _PROBE_TOKENS
+    return out
 
 
 def _gap(ta: list[str], tb: list[str], depth: int) -> list[Op]:
