@@ -548,8 +548,10 @@ def _template_pairs(
                 out[_FIGURE.sub("#", norm)].append(k)
         return {t: ks for t, ks in out.items() if len(ks) >= TEMPLATE_MIN}
 
-    t_old, t_new = templates(old), templates(new)
-    for t, olds in t_old.items():
+    t_new = templates(new)
+    if not t_new:  # most documents: the old version is not looked at
+        return
+    for t, olds in templates(old).items():
         news = t_new.get(t)
         if not news:
             continue

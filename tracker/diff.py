@@ -12,6 +12,7 @@ only; for two 5,000-provision versions (~1 MB each, 10% reworded) this module ta
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -137,12 +138,18 @@ def _renumbered(old: tuple[Provision, ...], new: tuple[Provision, ...], moved: b
     return _cited_apart(old[0], new[0])
 
 
+# The path of a numbered point at the top: one component, not positional ("p3").
+_TOP = re.compile(r"(?!p\d)[^.]+")
+
+
 def _cited_apart(a: Provision, b: Provision) -> bool:
     """Whether two paired provisions are cited differently: point 6 that became 4, or a
     paragraph of section L that now stands in section K. Positions of unnumbered paragraphs
     are not numbers (a paragraph inserted above one does not renumber it)."""
     if a.path == b.path:
         return False
+    if a.number and b.number and _TOP.fullmatch(a.path) and _TOP.fullmatch(b.path):
+        return True  # two numbered points: the citation is the path (most pairs, renumbered)
     ca, cb = citation(a), citation(b)
     return bool(ca and cb) and ca != cb
 
