@@ -112,23 +112,21 @@ _OPS = {0: "=", -1: "-", 1: "+"}
 # diff-match-patch's bisection costs about n + m + d^2 steps for n and m tokens and d
 # edits (~1 us a step in Python): a 200-word paragraph rewritten from scratch takes 0.1 s,
 # and a provision of 35 words with 40% of them replaced ~2 ms, which over 5,000 such pairs
-# is most of a diff. Since d >= n + m - 2 * (tokens in common), that bound tells in O(n)
-# which route a pair takes:
+# is most of a diff. So the routes are:
 #
-# - cheap (d^2 <= _DMP_COST, nearly every pair of a real redraft): diff-match-patch, as it
-#   always was;
-# - heavily changed but not huge (n * m <= _LCS_CELLS): the same longest-common-
-#   subsequence diff, computed by rapidfuzz in C++ (bit-parallel, n * m / 64 word
-#   operations and as many bytes / 8 of memory), then diff-match-patch's own clean-ups:
-#   ~30x faster than its Python bisection on a 40% reworded provision;
-# - huge (a provision of a megabyte): anchored first, patience style, on word trigrams
-#   that occur once in each text, in order (O(n log n)); the gaps between anchors are
-#   small and go through the routes above. A gap that finds no anchor and is still too
-#   big for both stays one deletion and one insertion.
+# - any pair that is not huge (n * m <= _LCS_CELLS, every provision of a redraft): the
+#   same longest-common-subsequence diff, computed by rapidfuzz in C++ (bit-parallel,
+#   n * m / 64 word operations and as many bytes / 8 of memory), then diff-match-patch's
+#   own clean-ups: ~30x faster than its Python bisection on a 40% reworded provision, and
+#   faster on a word or two changed too (the same ops on every benchmark pair);
+# - huge (a provision of a megabyte) with few edits: diff-match-patch's bisection, whose
+#   n + m + d^2 steps are then few (since d >= n + m - 2 * (tokens in common), that bound
+#   tells in O(n) whether d^2 <= _DMP_COST);
+# - huge with many edits: cut into chunks at probes (_chunked), or else anchored, patience
+#   style, on word trigrams that occur once in each text, in order (O(n log n)); the gaps
+#   between anchors are small and go through the routes above. A gap that finds no anchor
+#   and is still too big for both stays one deletion and one insertion.
 _DMP_COST = 400
-_CHECK_ABOVE = 40  # tokens; below this no route but diff-match-patch is worth choosing
-_SHORT = 300  # tokens; up to this the cheap floor first (a long provision: ~2 ms anyway)
-_FEW = 8  # distinct tokens on one side only: diff-match-patch without counting
 _LCS_CELLS = 20_000_000  # ~2.5 MB of bit matrix, ~30 ms
 _ANCHOR_GRAM = 3  # words per anchor: one word is rarely unique, three mostly are
 _ANCHOR_DEPTH = 4  # anchoring inside gaps, at most this deep
@@ -145,10 +143,10 @@ def _edit_floor(ta: list[str], tb: list[str]) -> int:
     return len(ta) + len(tb) - 2 * sum((Counter(ta) & Counter(tb)).values())
 
 
-def _diff_units(ta: list[str], tb: list[str], fast: bool = False) -> list[Op]:
-    """Diff two unit lists (tokens) via one character per distinct unit; ``fast`` takes
-    the longest common subsequence from rapidfuzz instead of diff-match-patch's bisection
-    (the same kind of minimal diff; ties may be broken differently)."""
+def _diff_units(ta: list[str], tb: list[str], fast: bool = True) -> list[Op]:
+    """Diff two unit lists (tokens) via one character per distinct unit: the longest
+    common subsequence from rapidfuzz, or with ``fast=False`` from diff-match-patch's
+    bisection (the same kind of minimal diff; ties may be broken differently)."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
     ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
@@ -288,22 +286,13 @@ def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
     if not ta or not tb:
         return [("-", "".join(ta)), ("+", "".join(tb))]
     n, m = len(ta), len(tb)
-    if n + m <= _CHECK_ABOVE:
+    if n * m <= _LCS_CELLS and n + m <= _MAX_TOKENS:
         return _diff_units(ta, tb)
-    if n + m <= _SHORT:
-        # Each token found on one side only costs at least one edit: a weaker floor than
-        # counting, but set operations make it ~10x cheaper, and most pairs of a redraft
-        # (a word or two changed) are settled by it. Weaker, so it settles only pairs far
-        # below the limit (a replaced "the" may still occur elsewhere in the text).
-        if len(set(ta).symmetric_difference(tb)) <= _FEW:
-            return _diff_units(ta, tb)
     d = _edit_floor(ta, tb)
     if d == n + m:
         return [("-", "".join(ta)), ("+", "".join(tb))]  # nothing in common
     if d * d <= _DMP_COST and n + m <= _MAX_TOKENS:
-        return _diff_units(ta, tb)
-    if n * m <= _LCS_CELLS:
-        return _diff_units(ta, tb, fast=True)
+        return _diff_units(ta, tb, fast=False)
     if depth == 0 and (chunked := _chunked(ta, tb)) is not None:
         return chunked
     if depth < _ANCHOR_DEPTH and (runs := _anchors(ta, tb)):
@@ -401,7 +390,7 @@ def _gap(ta: list[str], tb: list[str], depth: int) -> list[Op]:
             for o in LCSseq.opcodes(mid_a, mid_b)
         ]  # fmt: skip
     elif len(mid_a) * len(mid_b) <= _LCS_CELLS:
-        mid = _diff_units(mid_a, mid_b, fast=True)
+        mid = _diff_units(mid_a, mid_b)
     else:
         mid = _diff_tokens(mid_a, mid_b, depth)
     return [("=", "".join(ta[:head])), *mid, ("=", "".join(ta[n - tail :]))]
