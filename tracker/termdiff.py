@@ -800,6 +800,8 @@ def _figure_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
     """Cut a changed stretch at its figures when both sides hold as many figures:
     "600,000 personnel" -> "800,000 in peacetime" gives the figure pair on its own, with
     a scale word kept on the figure ("$100 billion"). None when figures do not pair up."""
+    if not (_HAS_DIGIT.search(old) and _HAS_DIGIT.search(new)):
+        return None  # most stretches: no figure on one side
     # A figure glued to letters (G8, A4) is part of a name, not an amount.
     fo = [m for m in _FIGURE.finditer(old) if not (m.start() and old[m.start() - 1].isalpha())]
     fn = [m for m in _FIGURE.finditer(new) if not (m.start() and new[m.start() - 1].isalpha())]
