@@ -673,9 +673,18 @@ def _may_reach(text: str) -> bool:
 _REACH_NEAR = 25
 
 
-def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> bool:
+def _plain(old: str, new: str) -> bool:
+    """Whether a changed stretch holds neither a figure nor a word a term can be typed by:
+    then only a deadline or date in its context can type it, and it holds no figure or
+    phrase to cut it at. Most stretches."""
     term = old + " " + new
-    if _HAS_DIGIT.search(term) or not _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower())):
+    return not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower()))
+
+
+def _may_be_typed(
+    ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
+) -> bool:
+    if not plain:
         return True
     # A whole stretch has the same context on both sides: looked at once.
     for ctx in (ctx_old,) if ctx_new == ctx_old else (ctx_old, ctx_new):
@@ -726,7 +735,9 @@ def _changed_words(text: str, other: str) -> list[tuple[int, str]]:
     return out
 
 
-def _type(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> str | None:
+def _type(
+    ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
+) -> str | None:
     """The type of a changed stretch, or None for a plain rewording.
 
     A stretch is typed by kind K only when its changed words themselves are of kind K: a
@@ -735,7 +746,7 @@ def _type(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]
     one of them, and every other changed word must be typed too, a function word, or
     within a small leeway (none for a pure insertion or deletion). So "will" -> "shall" is
     a modal, but a sentence rewritten around a "will" is a rewording."""
-    if not _may_be_typed(ctx_old, old, new, ctx_new):
+    if not _may_be_typed(ctx_old, old, new, ctx_new, plain):
         return None
     spans_a = _typed_spans(ctx_old[0], old, ctx_old[1])
     spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
@@ -780,11 +791,18 @@ def _widen(old: str, new: str, head: str, tail: str) -> tuple[str, str]:
 
 
 def _term(
-    ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], widen: bool
+    ctx_old: tuple[str, str],
+    old: str,
+    new: str,
+    ctx_new: tuple[str, str],
+    widen: bool,
+    plain: bool | None = None,
 ) -> Term | None:
+    """The term of one changed stretch, None if it only changes what normalise folds.
+    ``plain``: :func:`_plain` of the stretch when already known."""
     if normalise(old) == normalise(new):
         return None
-    kind = _type(ctx_old, old, new, ctx_new)
+    kind = _type(ctx_old, old, new, ctx_new, _plain(old, new) if plain is None else plain)
     old, new = old.strip(), new.strip()
     if kind == "number" and widen:
         # The diff may have cut a figure from its scale or currency ("$100" changed,
@@ -875,8 +893,12 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
         before = (ops[i - 1][1] if i > 0 else "")[-_CONTEXT:]
         after = (ops[j][1] if j < n else "")[:_CONTEXT]
         i = j
-        whole = _term((before, after), old, new, (before, after), True)
+        plain = _plain(old, new)
+        whole = _term((before, after), old, new, (before, after), True, plain)
         if whole is None:
+            continue
+        if plain:  # no figure or phrase to cut it at
+            out.append(whole)
             continue
         # A stretch whose figures pair up is cut at them even when it is a rewording as a
         # whole: "600,000 personnel" -> "800,000 in peacetime" still holds a figure swap.
