@@ -181,20 +181,20 @@ def _joined(opcodes: Any, ca: str, cb: str, space: str) -> list[tuple[int, str]]
     between two changes folded into them (as the semantic clean-up would do: a one-unit
     equality is never longer than the edits around it), in one pass. Heavily reworded
     pairs come out of the LCS as dozens of runs split by spaces, and the clean-up's time
-    grows with the number of runs."""
+    grows with the number of runs. The opcodes are read as tuples (``as_list``): reading
+    the attributes of rapidfuzz's opcode objects cost more than the rest of this loop."""
     out: list[tuple[int, str]] = []
     dels: list[str] = []
     ins: list[str] = []
-    ops = list(opcodes)
+    ops = opcodes.as_list()
     last = len(ops) - 1
-    for k, o in enumerate(ops):
-        tag = o.tag
+    for k, (tag, a0, a1, b0, b1) in enumerate(ops):
         if tag == "delete":
-            dels.append(ca[o.src_start : o.src_end])
+            dels.append(ca[a0:a1])
         elif tag == "insert":
-            ins.append(cb[o.dest_start : o.dest_end])
+            ins.append(cb[b0:b1])
         else:
-            text = ca[o.src_start : o.src_end]
+            text = ca[a0:a1]
             if text == space and (dels or ins) and k < last:
                 dels.append(text)
                 ins.append(text)
