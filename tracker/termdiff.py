@@ -720,14 +720,19 @@ def _typed_spans(before: str, term: str, after: str) -> list[tuple[str, int, int
     return out
 
 
-def _changed_words(text: str, other: str) -> list[tuple[int, str]]:
-    """(start, folded word) of the words of ``text`` not matched by a word of ``other``
+def _changed_words(old: str, new: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(start, folded word) of the words of each side not matched by a word of the other
     (multiset difference): "Ukraine will be given" -> "shall be provided to Ukraine" has
-    changed words will, given | shall, provided, to."""
-    left = Counter(w.casefold() for _, w in _wordish(other))
+    changed words will, given | shall, provided, to. Each side's words read once."""
+    words_a = [(s, w.casefold()) for s, w in _wordish(old)]
+    words_b = [(s, w.casefold()) for s, w in _wordish(new)]
+    return _unmatched(words_a, words_b), _unmatched(words_b, words_a)
+
+
+def _unmatched(words: list[tuple[int, str]], other: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    left = Counter(f for _, f in other)
     out = []
-    for s, w in _wordish(text):
-        f = w.casefold()
+    for s, f in words:
         if left[f] > 0:
             left[f] -= 1
         else:
@@ -752,9 +757,8 @@ def _type(
     spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
     if not spans_a and not spans_b:
         return None
-    changed = [(spans_a, s, w) for s, w in _changed_words(old, new)] + [
-        (spans_b, s, w) for s, w in _changed_words(new, old)
-    ]
+    changed_a, changed_b = _changed_words(old, new)
+    changed = [(spans_a, s, w) for s, w in changed_a] + [(spans_b, s, w) for s, w in changed_b]
 
     def kinds_at(spans: list[tuple[str, int, int, str]], at: int) -> set[str]:
         return {k for k, s, e, _ in spans if s <= at < e}
