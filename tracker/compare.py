@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diff import ENGINE, Diff, diff_provisions, gc_paused, pack, unpack
+from .diff import ENGINE, Diff, diff_provisions, pack, unpack
 from .sources import DEFAULT_MAX_BYTES, kind_of, provisions_of, read_path
 
 if TYPE_CHECKING:
@@ -89,11 +89,9 @@ def compare_files(
     content), as ``tracker add`` reads it; front matter is read and set aside."""
     sides = []
     provisions = []
-    with gc_paused():  # parsing allocates as much as diffing
-        for path in (old_path, new_path):
-            source = read_path(path, max_bytes)
-            k = kind or source.meta.get("kind") or kind_of(source)
-            sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
-            provisions.append(provisions_of(source, k))
-        diff = diff_provisions(provisions[0], provisions[1])
-    return Comparison(sides[0], sides[1], diff)
+    for path in (old_path, new_path):
+        source = read_path(path, max_bytes)
+        k = kind or source.meta.get("kind") or kind_of(source)
+        sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
+        provisions.append(provisions_of(source, k))
+    return Comparison(sides[0], sides[1], diff_provisions(provisions[0], provisions[1]))

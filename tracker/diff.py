@@ -188,35 +188,6 @@ def _change(pair: Pair, old: list[Provision], new: list[Provision], moved: bool)
     return Change(kind, o, n, renum, moved, similarity, ops, tuple(terms(ops)))
 
 
-# Cyclic garbage collection is paused while a diff is computed. The engine allocates
-# millions of small tuples, lists and sets (word sets, pairs, ops) and makes no reference
-# cycles, yet each collection walks every live object, both versions' provisions included:
-# ~25% of the CPU time of a 50,000-provision diff. Reference counting still frees all of
-# it; a cycle made meanwhile waits for the next collection. Several threads of a server
-# may diff at once: the last one to finish turns collection back on, and only if it was on.
-_gc_lock = threading.Lock()
-_gc_diffs = 0  # diffs running
-_gc_was_on = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause cyclic garbage collection for a diff's allocations (see above)."""
-    global _gc_diffs, _gc_was_on
-    with _gc_lock:
-        if _gc_diffs == 0:
-            _gc_was_on = gc.isenabled()
-            gc.disable()
-        _gc_diffs += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_diffs -= 1
-            if _gc_diffs == 0 and _gc_was_on:
-                gc.enable()
-
-
 def diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
     """Align two versions' provisions and describe every change.
 
@@ -224,7 +195,7 @@ def diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
     the change holding the nearest earlier old provision that stayed in place (moved ones
     would drag it elsewhere), or first if there is none.
     """
-    with gc_paused():
+    with _gc_paused():
         return _diff_provisions(old, new)
 
 
@@ -259,8 +230,37 @@ def _diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
 def diff_texts(old_text: str, new_text: str, kind: str | None = None) -> Diff:
     """Split both texts into provisions (``kind`` detected per text when not given), then
     :func:`diff_provisions`."""
-    with gc_paused():  # parsing allocates as much
+    with _gc_paused():  # parsing allocates as much
         return diff_provisions(split(old_text, kind), split(new_text, kind))
+
+
+# Cyclic garbage collection is paused while a diff is computed. The engine allocates
+# millions of small tuples, lists and sets (word sets, pairs, ops) and makes no reference
+# cycles, yet each collection walks every live object, both versions' provisions included:
+# ~25% of the CPU time of a 50,000-provision diff. Reference counting still frees all of
+# it; a cycle made meanwhile waits for the next collection. Several threads of a server
+# may diff at once: the last one to finish turns collection back on, and only if it was on.
+_gc_lock = threading.Lock()
+_gc_diffs = 0  # diffs running
+_gc_was_on = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause cyclic garbage collection for a diff's allocations (see above)."""
+    global _gc_diffs, _gc_was_on
+    with _gc_lock:
+        if _gc_diffs == 0:
+            _gc_was_on = gc.isenabled()
+            gc.disable()
+        _gc_diffs += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_diffs -= 1
+            if _gc_diffs == 0 and _gc_was_on:
+                gc.enable()
 
 
 # --- packed form (the diff cache) ---------------------------------------------------------
