@@ -195,7 +195,7 @@ def diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
     the change holding the nearest earlier old provision that stayed in place (moved ones
     would drag it elsewhere), or first if there is none.
     """
-    with _gc_paused():
+    with gc_paused():
         return _diff_provisions(old, new)
 
 
@@ -230,7 +230,7 @@ def _diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
 def diff_texts(old_text: str, new_text: str, kind: str | None = None) -> Diff:
     """Split both texts into provisions (``kind`` detected per text when not given), then
     :func:`diff_provisions`."""
-    with _gc_paused():  # parsing allocates as much
+    with gc_paused():  # parsing allocates as much
         return diff_provisions(split(old_text, kind), split(new_text, kind))
 
 
@@ -246,8 +246,9 @@ _gc_was_on = False
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause cyclic garbage collection for a diff's allocations (see above)."""
+def gc_paused() -> Iterator[None]:
+    """Pause cyclic garbage collection for a diff's allocations (see above); also for
+    whatever a caller allocates in bulk around a diff (parsing both versions)."""
     global _gc_diffs, _gc_was_on
     with _gc_lock:
         if _gc_diffs == 0:
