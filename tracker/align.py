@@ -793,33 +793,49 @@ def _pair_gap(
     # draft's point 7), however little wording survives: it qualifies with a small weight
     # of its own.
     parallel = top and related and len(lvl_old) == len(lvl_new)
-    p_old, p_new = parents
-
-    def weight(i: int, j: int, s: float) -> float:
-        """The pair's weight in the gap's chain, or -1 when it does not qualify."""
-        if parallel and old[i].number != "" and old[i].number == new[j].number:
-            return max(s, FLOOR_SLOT)
-        return s if s >= floor else -1.0
-
-    def allowed(i: int, j: int) -> bool:
-        return top or (p_old[i] >= 0 and p_new[j] >= 0 and o2n[p_old[i]] == p_new[j])
-
     cells = len(lvl_old) * len(lvl_new)
     if cells <= min(GAP_CELLS, budget):
         budget -= cells
         if top:
             scored = sc.block(lvl_old, lvl_new)
         else:
-            scored = [(i, j, sc.score(i, j)) for i in lvl_old for j in lvl_new if allowed(i, j)]
+            scored = [
+                (i, j, sc.score(i, j))
+                for i in lvl_old
+                for j in lvl_new
+                if _parents_paired(st, parents, i, j)
+            ]
     else:
         in_gap = set(lvl_new)
         scored = [
-            (i, j, s) for i in lvl_old for j, s in cands.get(i, ()) if j in in_gap and allowed(i, j)
+            (i, j, s)
+            for i in lvl_old
+            for j, s in cands.get(i, ())
+            if j in in_gap and (top or _parents_paired(st, parents, i, j))
         ]
-    found = [(i, j, w) for i, j, s in scored if (w := weight(i, j, s)) >= 0]
+    found = [
+        (i, j, w)
+        for i, j, s in scored
+        if (w := _gap_weight(old[i], new[j], s, floor, parallel)) >= 0
+    ]
     for i, j, _ in _best_chain(found):
         st.link(i, j, sc.score(i, j))
     return budget
+
+
+def _gap_weight(a: Provision, b: Provision, s: float, floor: float, parallel: bool) -> float:
+    """A pair's weight in its gap's chain, or -1 when it does not qualify. In a gap where
+    the numbering ran in ``parallel``, a point that kept its number qualifies whatever its
+    score."""
+    if parallel and a.number != "" and a.number == b.number:
+        return max(s, FLOOR_SLOT)
+    return s if s >= floor else -1.0
+
+
+def _parents_paired(st: _State, parents: tuple[list[int], list[int]], i: int, j: int) -> bool:
+    """Whether sub-points i and j stand under parents paired to each other."""
+    pi, pj = parents[0][i], parents[1][j]
+    return pi >= 0 and pj >= 0 and st.o2n[pi] == pj
 
 
 def _groups(st: _State, sc: _Scorer):  # noqa: ANN202
