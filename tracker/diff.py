@@ -27,7 +27,8 @@ from tracker.termdiff import FIGURE_TYPES, Term, gist, terms, word_ops
 # Bumped whenever the same input can give different changes (stored links record it, and
 # cached diffs are keyed by it). 2: heavily changed and huge pairs take the LCS and
 # anchored routes in termdiff. 3: terms typed by their changed words only. 4: a text
-# reworded throughout is paired by position again (its candidates keep their order).
+# reworded throughout is paired by position again (its candidates keep their order), and
+# a huge pair's word ops come from chunks cut at probes.
 ENGINE_VERSION = "4"
 ENGINE = f"tracker.diff/{ENGINE_VERSION}"
 
