@@ -298,3 +298,24 @@ def test_huge_pair_is_anchored_and_highlighted(seed: int) -> None:
     assert kept > 0.6 * len(old)
     inserted = " ".join(s for op, s in ops if op == "+")
     assert inserted.count("x") >= 0.1 * 60_000 * 0.9
+
+
+def test_huge_pair_with_blocks_added_and_removed_keeps_the_rest_equal() -> None:
+    # Probes are looked for where the text would be if it kept its length: a block of
+    # 5,000 words added early and one of 3,000 removed later must not lose the rest.
+    old, new = _reworded(7, 60_000, 0.05)
+    words = new.split(" ")
+    added = " ".join(f"n{k}" for k in range(5_000))
+    new = (
+        " ".join(words[:10_000])
+        + " "
+        + added
+        + " "
+        + " ".join(words[10_000:40_000] + words[43_000:])
+    )
+    ops = word_ops(old, new)
+    assert_well_formed(ops, old, new)
+    inserted = " ".join(s for op, s in ops if op == "+")
+    assert added in inserted
+    kept = sum(len(s) for op, s in ops if op == "=")
+    assert kept > 0.85 * len(old)

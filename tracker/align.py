@@ -18,7 +18,10 @@ Instead, in near-linear time:
    provision reworded beyond recognition but still in its place stays ``modified``. The
    floors are on IDF overlap, which two unrelated provisions sharing only common words do
    not reach. Gaps are scored in full within a cell budget that keeps the total linear;
-   beyond it only through the index candidates.
+   beyond it only through the index candidates. Position counts only between versions of
+   one text: ones that share an identical provision, pair a fifth of their provisions on
+   content, or keep their pairs and candidates in order far beyond chance (a text
+   reworded throughout); two unrelated texts are not paired by position.
 4. Splits and merges: an unpaired provision next to a paired one joins its group when it
    comes mostly from the partner and accounts for a clear share of the partner's words.
 5. Sub-points: a point is scored with its sub-points' words; in-place pairing never
@@ -43,7 +46,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from tracker.provisions import Provision
 from tracker.termdiff import CURRENCY_SIGNS as _SIGNS
@@ -89,14 +92,36 @@ SPLIT_CONTAIN = 0.5  # share of the extra piece's weight that must come from the
 SPLIT_GAIN_SHORT = 0.05  # ... or, for a piece taken almost wholly from the partner,
 SPLIT_CONTAIN_SHORT = 0.9  # this little gain is enough
 TEMPLATE_MIN = 3  # provisions sharing a text but for their figures: a schedule's rows
-RELATED_SHARE = 0.2  # content pairs (of the shorter text) below which two texts are unrelated
+RELATED_SHARE = 0.2  # content pairs (of the shorter text) from which two texts are related
+# ... or an in-order chain of pairs and candidates this many times the square root of the
+# pairs and candidates it was drawn from. Among k points in random order the longest
+# increasing run is about 2 * sqrt(k) long (1.2-1.4 * sqrt(k) measured on two unrelated
+# generated texts); a text reworded throughout keeps its candidates in order (9-28 *
+# sqrt(k) on the benchmark's, from 20 to 5,000 provisions).
+ORDER_EXCESS = 3.0
 CANDIDATES = 5  # index candidates scored per leftover, at most
 CANDIDATE_SHARE = 0.4  # ... and only those sharing this share of the best one's weight
 PROBES = 12  # rarest words of a leftover looked up in the index
 POSTING_CAP = 64  # stems on more leftovers than this are too common to propose candidates
 GAP_CELLS = 4096  # largest gap (old x new leftovers) scored in full
+# Cells scored in full over all gaps, per provision of both versions: keeps the total
+# linear (a cell costs ~2 us; 20 per provision is ~0.2 s at 5,000 provisions a side).
+GAP_BUDGET_PER_PROVISION = 20
+# Weight of an unpaired in-order candidate in the anchor chain, per unit of its score,
+# against 1 for a pair: small enough that candidates only break ties between chains with
+# as many pairs (a chain would need a hundred more perfect candidates to give up a pair).
+CANDIDATE_TIEBREAK = 0.01
+# A sub-point scored against a point (or the reverse) has its rank scaled by this: it
+# needs a little more evidence than two provisions at the same depth.
+CROSS_DEPTH = 0.9
 IDF_SAMPLE = 600  # provisions read to estimate document frequencies on big documents
 COMMON_SHARE = 0.25  # a word in this share of provisions or more has no weight
+# The character ratio (rapidfuzz's, over normalised texts) counts only from RATIO_FLOOR
+# up: below it, it is what any two English sentences of similar length share. From there
+# it is rescaled to [0, 1], so a ratio of 0.8 scores 0.5. Word overlap of SURFACE_SKIP or
+# more already says "nearly identical": the ratio, the costly half of a score, is skipped.
+RATIO_FLOOR = 0.6
+SURFACE_SKIP = 0.9
 
 # Figures first (the word diff's FIGURE), so that "600,000" or "$100" stay whole; then words.
 _TOKEN = re.compile(FIGURE + r"|\w+")
@@ -202,12 +227,12 @@ _RATIO_CHARS = 4000
 
 def _ratio(a: str, b: str) -> float:
     """Similarity of two normalised texts in [0, 1]: rapidfuzz's ratio, or its linear
-    stand-in on long texts; values under 0.6 may be returned as 0."""
+    stand-in on long texts; values under RATIO_FLOOR may be returned as 0."""
     total = len(a) + len(b)
-    if 2 * min(len(a), len(b)) < 0.6 * total:
-        return 0.0  # no ratio can reach 0.6 at these lengths
+    if 2 * min(len(a), len(b)) < RATIO_FLOOR * total:
+        return 0.0  # no ratio can reach RATIO_FLOOR at these lengths
     if total <= _RATIO_CHARS:
-        return fuzz.ratio(a, b, score_cutoff=60) / 100
+        return fuzz.ratio(a, b, score_cutoff=round(100 * RATIO_FLOOR)) / 100
     common = Counter(a.split()) & Counter(b.split())
     return 2 * sum((len(w) + 1) * c for w, c in common.items()) / (total + 2) if total else 1.0
 
@@ -304,12 +329,12 @@ class _Scorer:
 
     @staticmethod
     def _surface(a_norm: str, b_norm: str, dice: float) -> float:
-        # Character ratio only counts when high: below ~0.6 it is what any two English
-        # sentences share. It rescues small edits that hit the only rare words.
-        if dice >= 0.9:
+        # Character ratio only counts when high (RATIO_FLOOR). It rescues small edits that
+        # hit the only rare words.
+        if dice >= SURFACE_SKIP:
             return dice
         r = _ratio(a_norm, b_norm)
-        return max(dice, (r - 0.6) / 0.4) if r >= 0.6 else dice
+        return max(dice, (r - RATIO_FLOOR) / (1 - RATIO_FLOOR)) if r >= RATIO_FLOOR else dice
 
     def score(self, i: int, j: int) -> float:
         """Score for deciding a pair (points compared with their sub-points)."""
@@ -318,32 +343,49 @@ class _Scorer:
 
     def block(self, olds: list[int], news: list[int]) -> list[tuple[int, int, float]]:
         """(i, j, score(i, j)) for every old i and new j given, in that order: the same
-        values as :meth:`score`, computed in one loop. A gap between in-order pairs is
-        scored in full, and where every provision was reworded the calls per cell were
-        most of the alignment."""
-        idf = self.idf
-        get, default = idf.get, idf.default
-        old, new = self.provs
-        right = []
+        values as :meth:`score`. A gap between in-order pairs is scored in full, and where
+        every provision was reworded the calls per cell were most of the alignment."""
+        right = self._right(news)
+        return [(i, j, s) for i in olds for j, s in zip(news, self._row(i, right), strict=True)]
+
+    def row(self, i: int, news: list[int]) -> list[float]:
+        """score(i, j) for each new j given, in that order (the same values)."""
+        return self._row(i, self._right(news))
+
+    def _right(self, news: list[int]) -> tuple[list, list[str], int]:
+        """What :meth:`_row` needs of the new provisions: (words, weight) of each, their
+        texts, and the longest text's length."""
+        new = self.provs[1]
+        sets = []
         for j in news:
             b = self.words(1, j)
-            right.append((j, b, self._total(b), new[j].norm))
-        out = []
-        for i in olds:
-            a = self.words(0, i)
-            ta = self._total(a)
-            na = old[i].norm
-            la = len(na)
-            for j, b, tb, nb in right:
-                wab = ta + tb
-                dice = 2 * sum(map(get, a & b, repeat(default))) / wab if wab else 0.0
-                if dice < 0.9:
-                    lb = len(nb)
-                    if 2 * min(la, lb) >= 0.6 * (la + lb):  # else no ratio reaches 0.6
-                        r = _ratio(na, nb)
-                        if r >= 0.6:
-                            dice = max(dice, (r - 0.6) / 0.4)
-                out.append((i, j, dice))
+            sets.append((b, self._total(b)))
+        norms = [new[j].norm for j in news]
+        return sets, norms, max(map(len, norms), default=0)
+
+    def _row(self, i: int, right: tuple[list, list[str], int]) -> list[float]:
+        # One loop for the word overlap, and the character ratios of the whole row in one
+        # call into rapidfuzz (process.extract with a cutoff returns only the ratios that
+        # reach RATIO_FLOOR): a Python call per cell cost more than the ratio itself.
+        sets, norms, longest = right
+        get, default = self.idf.get, self.idf.default
+        a = self.words(0, i)
+        ta = self._total(a)
+        out = [
+            2 * sum(map(get, a & b, repeat(default))) / (ta + tb) if ta + tb else 0.0
+            for b, tb in sets
+        ]
+        na = self.provs[0][i].norm
+        if len(na) + longest <= _RATIO_CHARS:
+            found = process.extract(
+                na, norms, scorer=fuzz.ratio, score_cutoff=round(100 * RATIO_FLOOR), limit=None
+            )
+            ratios = [(k, r / 100) for _, r, k in found]
+        else:
+            ratios = [(k, _ratio(na, nb)) for k, nb in enumerate(norms)]
+        for k, r in ratios:
+            if out[k] < SURFACE_SKIP and r >= RATIO_FLOOR:
+                out[k] = max(out[k], (r - RATIO_FLOOR) / (1 - RATIO_FLOOR))
         return out
 
     def similarity(self, olds: list[int], news: list[int]) -> float:
@@ -466,6 +508,10 @@ class _State:
 
 
 _FIGURE = re.compile(r"\d+(?:[.,:/]\d+)*")
+# Deleting every digit and figure separator: two texts with the same template (figures
+# masked) have the same key, so only rows whose key is shared by TEMPLATE_MIN rows need
+# the masking regex, which on 100,000 provisions cost half a second.
+_FIGURE_CHARS = str.maketrans("", "", "0123456789.,:/")
 
 
 def _template_pairs(
@@ -486,14 +532,28 @@ def _template_pairs(
         return
 
     def templates(provs: list[Provision]) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = defaultdict(list)
+        keys: dict[str, list[int]] = defaultdict(list)
+        other = []  # non-ASCII texts (other digits than 0-9): always masked
         for k, p in enumerate(provs):
-            if p.number and _DIGIT.search(p.norm):
-                out[_FIGURE.sub("#", p.norm)].append(k)
+            if p.number:
+                if p.norm.isascii():
+                    keys[p.norm.translate(_FIGURE_CHARS)].append(k)
+                else:
+                    other.append(k)
+        masked = sorted(
+            chain(other, *(ks for ks in keys.values() if len(ks) + len(other) >= TEMPLATE_MIN))
+        )
+        out: dict[str, list[int]] = defaultdict(list)
+        for k in masked:
+            norm = provs[k].norm
+            if _DIGIT.search(norm):
+                out[_FIGURE.sub("#", norm)].append(k)
         return {t: ks for t, ks in out.items() if len(ks) >= TEMPLATE_MIN}
 
-    t_old, t_new = templates(old), templates(new)
-    for t, olds in t_old.items():
+    t_new = templates(new)
+    if not t_new:  # most documents: the old version is not looked at
+        return
+    for t, olds in templates(old).items():
         news = t_new.get(t)
         if not news:
             continue
@@ -554,7 +614,7 @@ def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
         for j, s in row:
             rank = s
             if (old[i].depth > 0) != (new[j].depth > 0):
-                rank *= 0.9  # a sub-point paired with a point needs a little more evidence
+                rank *= CROSS_DEPTH  # a sub-point paired with a point: more evidence
             if bisect_left(chain_new, j) != gap:
                 rank -= FLOOR_MOVE - FLOOR_GLOBAL
             ranked.append((rank, s, i, j))
@@ -568,11 +628,18 @@ def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
 
     # 3. Position: pairing in order inside the gaps of the in-order chain. Two texts that
     # share almost nothing (no identical provision, content pairs for under RELATED_SHARE
-    # of the shorter one) are unrelated: their positions say nothing either, and pairing
-    # by position would only pair strangers that share a figure or a rare word.
+    # of the shorter one, candidates in no particular order) are unrelated: their
+    # positions say nothing either, and pairing by position would only pair strangers that
+    # share a figure or a rare word. A text reworded throughout shares few content pairs
+    # with its earlier version too, but its pairs and candidates keep their order.
+    anchors, ordered, drawn = _anchor_chain(st, sc, cands)
     paired = sum(1 for j in st.o2n if j >= 0)
-    related = bool(st.exact) or paired >= RELATED_SHARE * min(len(old), len(new))
-    _fill_gaps(st, sc, cands, _anchor_chain(st, sc, cands) if related else [])
+    related = (
+        bool(st.exact)
+        or paired >= RELATED_SHARE * min(len(old), len(new))
+        or ordered >= ORDER_EXCESS * math.sqrt(drawn)
+    )
+    _fill_gaps(st, sc, cands, anchors if related else [], related)
 
     # 4. Splits and merges.
     splits, merges = _groups(st, sc)
@@ -630,109 +697,147 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
         top = sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
         # Candidates far behind the best are not worth a score.
         least = acc[top[0]] * CANDIDATE_SHARE
-        out[i] = [(j, sc.score(i, j)) for j in top if acc[j] >= least]
+        js = [j for j in top if acc[j] >= least]
+        out[i] = list(zip(js, sc.row(i, js), strict=True))
     return out
 
 
-def _anchor_chain(st: _State, sc: _Scorer, cands: dict[int, list[tuple[int, float]]]) -> list[int]:
+def _anchor_chain(
+    st: _State, sc: _Scorer, cands: dict[int, list[tuple[int, float]]]
+) -> tuple[list[int], int, int]:
     """Old indexes of the pairs that stay in reading order, in order. Among chains of the
     same length, unpaired in-order candidates break the tie: when point 16 moved up between
-    6 and 11, it is 16 that moved, because 12 and 14 still follow 11. O(k log k)."""
+    6 and 11, it is 16 that moved, because 12 and 14 still follow 11. Also the chain's
+    length counting those candidates, and how many pairs and candidates it was drawn from:
+    how far the two texts keep one order. O(k log k)."""
     old, new = sc.provs
     items = [(i, j, 1.0) for i, j in enumerate(st.o2n) if j >= 0]
     items += [
-        (i, j, 0.01 * s)
+        (i, j, CANDIDATE_TIEBREAK * s)
         for i, row in cands.items()
         if st.o2n[i] < 0 and old[i].depth == 0
         for j, s in row
         if st.n2o[j] < 0 and new[j].depth == 0 and s >= FLOOR_GAP
     ]
-    return [i for i, j, _ in _best_chain(items) if st.o2n[i] == j]
+    best = _best_chain(items)
+    return [i for i, j, _ in best if st.o2n[i] == j], len(best), len(items)
 
 
 def _fill_gaps(
-    st: _State, sc: _Scorer, cands: dict[int, list[tuple[int, float]]], chain: list[int]
+    st: _State,
+    sc: _Scorer,
+    cands: dict[int, list[tuple[int, float]]],
+    chain: list[int],
+    related: bool,
 ) -> None:
     """Pair leftovers in order inside each gap between consecutive chain pairs: points
-    first, then sub-points under parents paired to each other."""
+    first, then sub-points under parents paired to each other. ``related``: the two texts
+    are versions of one text, so position is evidence."""
     old, new = sc.provs
-    o2n, n2o = st.o2n, st.n2o
-    chain_new = [o2n[i] for i in chain]
+    parents = (_parents(old), _parents(new))
+    # Full scoring of a gap costs old x new cells; the budget keeps the total linear.
+    budget = GAP_BUDGET_PER_PROVISION * (len(old) + len(new)) + GAP_CELLS
+    for olds, news in _gap_buckets(st, chain):
+        for top in (True, False):
+            budget = _pair_gap(st, sc, cands, parents, olds, news, top, related, budget)
+
+
+def _gap_buckets(st: _State, chain: list[int]) -> list[tuple[list[int], list[int]]]:
+    """The unpaired old and new provisions of each gap between consecutive chain pairs
+    (before the first, between two, after the last), in reading order; only gaps with
+    provisions left on both sides. O(n log k) for a chain of k pairs."""
+    chain_new = [st.o2n[i] for i in chain]
     gaps_old: dict[int, list[int]] = defaultdict(list)
     gaps_new: dict[int, list[int]] = defaultdict(list)
-    for i, j in enumerate(o2n):
+    for i, j in enumerate(st.o2n):
         if j < 0:
             gaps_old[bisect_left(chain, i)].append(i)
-    for j, i in enumerate(n2o):
+    for j, i in enumerate(st.n2o):
         if i < 0:
             gaps_new[bisect_left(chain_new, j)].append(j)
-    p_old, p_new = _parents(old), _parents(new)
-    # Full scoring of a gap costs old x new cells; the budget keeps the total linear.
-    budget = 20 * (len(old) + len(new)) + GAP_CELLS
+    return [(olds, gaps_new[g]) for g, olds in gaps_old.items() if g in gaps_new]
 
-    for g, olds in gaps_old.items():
-        news = gaps_new.get(g)
-        if not news:
-            continue
-        for top in (True, False):
-            lvl_old = [i for i in olds if (old[i].depth == 0) == top and o2n[i] < 0]
-            lvl_new = [j for j in news if (new[j].depth == 0) == top and n2o[j] < 0]
-            if not lvl_old or not lvl_new:
-                continue
-            if not top:
-                floor = FLOOR_SUB
-            elif len(lvl_old) == 1 and len(lvl_new) == 1:
-                floor = FLOOR_SLOT  # the only point between two in-order neighbours
-            else:
-                floor = FLOOR_GAP
-            if not chain:
-                # Nothing at all was paired on content: there is no position to speak of,
-                # and two unrelated texts must not pair on a shared figure or date.
-                floor = max(floor, FLOOR_CLEAR)
 
-            def allowed(i: int, j: int, top: bool = top) -> bool:
-                return top or (p_old[i] >= 0 and p_new[j] >= 0 and o2n[p_old[i]] == p_new[j])
+def _pair_gap(
+    st: _State,
+    sc: _Scorer,
+    cands: dict[int, list[tuple[int, float]]],
+    parents: tuple[list[int], list[int]],
+    olds: list[int],
+    news: list[int],
+    top: bool,
+    related: bool,
+    budget: int,
+) -> int:
+    """Pair in order the leftovers of one gap at one level (points when ``top``, else
+    sub-points under parents paired to each other), by a max-weight increasing chain over
+    the qualifying pairs. The gap is scored in full when its cells fit in GAP_CELLS and in
+    what is left of ``budget``, else through the index candidates only. ``related``: the
+    texts are versions of one text (see :func:`align`). Returns the budget left."""
+    old, new = sc.provs
+    o2n, n2o = st.o2n, st.n2o
+    lvl_old = [i for i in olds if (old[i].depth == 0) == top and o2n[i] < 0]
+    lvl_new = [j for j in news if (new[j].depth == 0) == top and n2o[j] < 0]
+    if not lvl_old or not lvl_new:
+        return budget
+    if not top:
+        floor = FLOOR_SUB
+    elif len(lvl_old) == 1 and len(lvl_new) == 1:
+        floor = FLOOR_SLOT  # the only point between two in-order neighbours
+    else:
+        floor = FLOOR_GAP
+    if not related:
+        # Position says nothing between unrelated texts, and they must not pair on a
+        # shared figure or date.
+        floor = max(floor, FLOOR_CLEAR)
+    # As many points left on each side of the gap: the numbering ran in parallel. Then a
+    # point that kept both its place and its number is that point rewritten (the European
+    # draft's point 7), however little wording survives: it qualifies with a small weight
+    # of its own.
+    parallel = top and related and len(lvl_old) == len(lvl_new)
+    cells = len(lvl_old) * len(lvl_new)
+    if cells <= min(GAP_CELLS, budget):
+        budget -= cells
+        if top:
+            scored = sc.block(lvl_old, lvl_new)
+        else:
+            scored = [
+                (i, j, sc.score(i, j))
+                for i in lvl_old
+                for j in lvl_new
+                if _parents_paired(st, parents, i, j)
+            ]
+    else:
+        in_gap = set(lvl_new)
+        scored = [
+            (i, j, s)
+            for i in lvl_old
+            for j, s in cands.get(i, ())
+            if j in in_gap and (top or _parents_paired(st, parents, i, j))
+        ]
+    found = [
+        (i, j, w)
+        for i, j, s in scored
+        if (w := _gap_weight(old[i], new[j], s, floor, parallel)) >= 0
+    ]
+    for i, j, _ in _best_chain(found):
+        st.link(i, j, sc.score(i, j))
+    return budget
 
-            # As many points left on each side of the gap: the numbering ran in parallel.
-            parallel = top and bool(chain) and len(lvl_old) == len(lvl_new)
 
-            def weight(
-                i: int, j: int, s: float, floor: float = floor, par: bool = parallel
-            ) -> float:
-                """The pair's weight in the gap's chain, or -1 when it does not qualify. In a
-                gap where numbering ran in parallel, a point that kept both its place and
-                its number is that point rewritten (the European draft's point 7), however
-                little wording survives: it qualifies with a small weight of its own."""
-                if par and old[i].number != "" and old[i].number == new[j].number:
-                    return max(s, FLOOR_SLOT)
-                return s if s >= floor else -1.0
+def _gap_weight(a: Provision, b: Provision, s: float, floor: float, parallel: bool) -> float:
+    """A pair's weight in its gap's chain, or -1 when it does not qualify. In a gap where
+    the numbering ran in ``parallel``, a point that kept its number qualifies whatever its
+    score."""
+    if parallel and a.number != "" and a.number == b.number:
+        return max(s, FLOOR_SLOT)
+    return s if s >= floor else -1.0
 
-            cells = len(lvl_old) * len(lvl_new)
-            if cells <= min(GAP_CELLS, budget):
-                budget -= cells
-                if top:
-                    found = [
-                        (i, j, w)
-                        for i, j, s in sc.block(lvl_old, lvl_new)
-                        if (w := weight(i, j, s)) >= 0
-                    ]
-                else:
-                    found = [
-                        (i, j, w)
-                        for i in lvl_old
-                        for j in lvl_new
-                        if allowed(i, j) and (w := weight(i, j, sc.score(i, j))) >= 0
-                    ]
-            else:
-                in_gap = set(lvl_new)
-                found = [
-                    (i, j, w)
-                    for i in lvl_old
-                    for j, s in cands.get(i, ())
-                    if j in in_gap and allowed(i, j) and (w := weight(i, j, s)) >= 0
-                ]
-            for i, j, _ in _best_chain(found):
-                st.link(i, j, sc.score(i, j))
+
+def _parents_paired(st: _State, parents: tuple[list[int], list[int]], i: int, j: int) -> bool:
+    """Whether sub-points i and j stand under parents paired to each other."""
+    pi, pj = parents[0][i], parents[1][j]
+    return pi >= 0 and pj >= 0 and st.o2n[pi] == pj
 
 
 def _groups(st: _State, sc: _Scorer):  # noqa: ANN202

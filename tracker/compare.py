@@ -104,9 +104,13 @@ def compare_files(
 
     sides = []
     provisions = []
-    for path in (old_path, new_path):
-        source = read_path(path, max_bytes)
-        k = kind or source.meta.get("kind") or kind_of(source)
-        sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
-        provisions.append(provisions_of(source, k))
-    return Comparison(sides[0], sides[1], diff_provisions(provisions[0], provisions[1]))
+    from .diff import gc_paused
+
+    with gc_paused():  # parsing both versions allocates as much as diffing them
+        for path in (old_path, new_path):
+            source = read_path(path, max_bytes)
+            k = kind or source.meta.get("kind") or kind_of(source)
+            sides.append(Side(str(path), source.meta.get("label") or Path(path).name, None, k))
+            provisions.append(provisions_of(source, k))
+        diff = diff_provisions(provisions[0], provisions[1])
+    return Comparison(sides[0], sides[1], diff)

@@ -119,26 +119,30 @@ _OPS = {0: "=", -1: "-", 1: "+"}
 # diff-match-patch's bisection costs about n + m + d^2 steps for n and m tokens and d
 # edits (~1 us a step in Python): a 200-word paragraph rewritten from scratch takes 0.1 s,
 # and a provision of 35 words with 40% of them replaced ~2 ms, which over 5,000 such pairs
-# is most of a diff. Since d >= n + m - 2 * (tokens in common), that bound tells in O(n)
-# which route a pair takes:
+# is most of a diff. So the routes are:
 #
-# - cheap (d^2 <= _DMP_COST, nearly every pair of a real redraft): diff-match-patch, as it
-#   always was;
-# - heavily changed but not huge (n * m <= _LCS_CELLS): the same longest-common-
-#   subsequence diff, computed by rapidfuzz in C++ (bit-parallel, n * m / 64 word
-#   operations and as many bytes / 8 of memory), then diff-match-patch's own clean-ups:
-#   ~30x faster than its Python bisection on a 40% reworded provision;
-# - huge (a provision of a megabyte): anchored first, patience style, on word trigrams
-#   that occur once in each text, in order (O(n log n)); the gaps between anchors are
-#   small and go through the routes above. A gap that finds no anchor and is still too
-#   big for both stays one deletion and one insertion.
+# - any pair that is not huge (n * m <= _LCS_CELLS, every provision of a redraft): the
+#   same longest-common-subsequence diff, computed by rapidfuzz in C++ (bit-parallel,
+#   n * m / 64 word operations and as many bytes / 8 of memory), then diff-match-patch's
+#   own clean-ups: ~30x faster than its Python bisection on a 40% reworded provision, and
+#   faster on a word or two changed too (the same ops on every benchmark pair);
+# - huge (a provision of a megabyte) with few edits: diff-match-patch's bisection, whose
+#   n + m + d^2 steps are then few (since d >= n + m - 2 * (tokens in common), that bound
+#   tells in O(n) whether d^2 <= _DMP_COST);
+# - huge with many edits: cut into chunks at probes (_chunked), or else anchored, patience
+#   style, on word trigrams that occur once in each text, in order (O(n log n)); the gaps
+#   between anchors are small and go through the routes above. A gap that finds no anchor
+#   and is still too big for both stays one deletion and one insertion.
 _DMP_COST = 400
-_CHECK_ABOVE = 40  # tokens; below this no route but diff-match-patch is worth choosing
-_SHORT = 300  # tokens; up to this the cheap floor first (a long provision: ~2 ms anyway)
-_FEW = 8  # distinct tokens on one side only: diff-match-patch without counting
 _LCS_CELLS = 20_000_000  # ~2.5 MB of bit matrix, ~30 ms
 _ANCHOR_GRAM = 3  # words per anchor: one word is rarely unique, three mostly are
 _ANCHOR_DEPTH = 4  # anchoring inside gaps, at most this deep
+# Huge pairs are first cut at probes (_chunked): a run of this many tokens (~6 words and
+# the spaces between them: rarely repeated nearby, and still whole in 10% reworded text
+# about half the time) tried every _PROBE_EVERY tokens, so chunks of a few hundred tokens
+# come out, each a cheap LCS.
+_PROBE_TOKENS = 12
+_PROBE_EVERY = 100
 
 
 def _edit_floor(ta: list[str], tb: list[str]) -> int:
@@ -146,10 +150,10 @@ def _edit_floor(ta: list[str], tb: list[str]) -> int:
     return len(ta) + len(tb) - 2 * sum((Counter(ta) & Counter(tb)).values())
 
 
-def _diff_units(ta: list[str], tb: list[str], fast: bool = False) -> list[Op]:
-    """Diff two unit lists (tokens) via one character per distinct unit; ``fast`` takes
-    the longest common subsequence from rapidfuzz instead of diff-match-patch's bisection
-    (the same kind of minimal diff; ties may be broken differently)."""
+def _diff_units(ta: list[str], tb: list[str], fast: bool = True) -> list[Op]:
+    """Diff two unit lists (tokens) via one character per distinct unit: the longest
+    common subsequence from rapidfuzz, or with ``fast=False`` from diff-match-patch's
+    bisection (the same kind of minimal diff; ties may be broken differently)."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
     ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
@@ -184,20 +188,20 @@ def _joined(opcodes: Any, ca: str, cb: str, space: str) -> list[tuple[int, str]]
     between two changes folded into them (as the semantic clean-up would do: a one-unit
     equality is never longer than the edits around it), in one pass. Heavily reworded
     pairs come out of the LCS as dozens of runs split by spaces, and the clean-up's time
-    grows with the number of runs."""
+    grows with the number of runs. The opcodes are read as tuples (``as_list``): reading
+    the attributes of rapidfuzz's opcode objects cost more than the rest of this loop."""
     out: list[tuple[int, str]] = []
     dels: list[str] = []
     ins: list[str] = []
-    ops = list(opcodes)
+    ops = opcodes.as_list()
     last = len(ops) - 1
-    for k, o in enumerate(ops):
-        tag = o.tag
+    for k, (tag, a0, a1, b0, b1) in enumerate(ops):
         if tag == "delete":
-            dels.append(ca[o.src_start : o.src_end])
+            dels.append(ca[a0:a1])
         elif tag == "insert":
-            ins.append(cb[o.dest_start : o.dest_end])
+            ins.append(cb[b0:b1])
         else:
-            text = ca[o.src_start : o.src_end]
+            text = ca[a0:a1]
             if text == space and (dels or ins) and k < last:
                 dels.append(text)
                 ins.append(text)
@@ -289,22 +293,15 @@ def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
     if not ta or not tb:
         return [("-", "".join(ta)), ("+", "".join(tb))]
     n, m = len(ta), len(tb)
-    if n + m <= _CHECK_ABOVE:
+    if n * m <= _LCS_CELLS and n + m <= _MAX_TOKENS:
         return _diff_units(ta, tb)
-    if n + m <= _SHORT:
-        # Each token found on one side only costs at least one edit: a weaker floor than
-        # counting, but set operations make it ~10x cheaper, and most pairs of a redraft
-        # (a word or two changed) are settled by it. Weaker, so it settles only pairs far
-        # below the limit (a replaced "the" may still occur elsewhere in the text).
-        if len(set(ta).symmetric_difference(tb)) <= _FEW:
-            return _diff_units(ta, tb)
     d = _edit_floor(ta, tb)
     if d == n + m:
         return [("-", "".join(ta)), ("+", "".join(tb))]  # nothing in common
     if d * d <= _DMP_COST and n + m <= _MAX_TOKENS:
-        return _diff_units(ta, tb)
-    if n * m <= _LCS_CELLS:
-        return _diff_units(ta, tb, fast=True)
+        return _diff_units(ta, tb, fast=False)
+    if depth == 0 and (chunked := _chunked(ta, tb)) is not None:
+        return chunked
     if depth < _ANCHOR_DEPTH and (runs := _anchors(ta, tb)):
         out: list[Op] = []
         at_a = at_b = 0
@@ -317,6 +314,62 @@ def _diff_tokens(ta: list[str], tb: list[str], depth: int = 0) -> list[Op]:
             out += _gap(ta[at_a:], tb[at_b:], depth + 1)
         return out
     return [("-", "".join(ta)), ("+", "".join(tb))]
+
+
+def _chunked(ta: list[str], tb: list[str]) -> list[Op] | None:
+    """A huge pair cut into chunks of a few hundred tokens at probes: every _PROBE_EVERY
+    tokens of ``ta``, its next _PROBE_TOKENS tokens are looked for, with str.find on the
+    pair's code strings (C speed), in ``tb`` after the last probe found, up to three times
+    as far as in ``ta`` (plus one probe step). A probe found once there, and once in as
+    much of ``ta`` around it, is kept equal; each chunk between two probes is diffed on
+    its own (rapidfuzz's LCS, in C++). Python then works per change, not per token as in
+    _anchors: ~3x faster on a megabyte with 10% of its words replaced. None when no
+    probe is found (a text reshuffled or rewritten throughout), for _anchors to try."""
+    vocab = dict.fromkeys(ta + tb)
+    if len(vocab) > _MAX_TOKENS:
+        return None
+    table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
+    ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
+    n, m = len(ca), len(cb)
+    cuts: list[tuple[int, int]] = []  # (start in ta, start in tb) of probes kept
+    a = b = 0  # where the last probe found ends
+    x = _PROBE_EVERY
+    while x + _PROBE_TOKENS <= n:
+        probe = ca[x : x + _PROBE_TOKENS]
+        reach = 3 * (x - a) + _PROBE_EVERY + _PROBE_TOKENS
+        y = cb.find(probe, b, b + reach)
+        if (
+            y >= 0
+            and cb.find(probe, y + 1, b + reach) < 0
+            and ca.find(probe, a, x) < 0
+            and ca.find(probe, x + 1, x + reach) < 0
+        ):
+            cuts.append((x, y))
+            a, b = x + _PROBE_TOKENS, y + _PROBE_TOKENS
+            x = a + _PROBE_EVERY
+        else:
+            x += _PROBE_EVERY
+    if not cuts:
+        return None
+    out: list[Op] = []
+    a = b = 0
+    for x, y in [*cuts, (n, m)]:
+        if x > a or y > b:
+            if ca[a:x] == cb[b:y]:
+                out.append(("=", "".join(ta[a:x])))
+            elif (x - a) * (y - b) <= _LCS_CELLS:
+                seg_a, seg_b = ta[a:x], tb[b:y]
+                for o in LCSseq.opcodes(ca[a:x], cb[b:y]):
+                    if o.tag == "insert":
+                        out.append(("+", "".join(seg_b[o.dest_start : o.dest_end])))
+                    else:
+                        out.append((_LCS_TAGS[o.tag], "".join(seg_a[o.src_start : o.src_end])))
+            else:
+                out += _diff_tokens(ta[a:x], tb[b:y], 1)
+        if x < n:
+            out.append(("=", "".join(ta[x : x + _PROBE_TOKENS])))
+        a, b = x + _PROBE_TOKENS, y + _PROBE_TOKENS
+    return out
 
 
 def _gap(ta: list[str], tb: list[str], depth: int) -> list[Op]:
@@ -344,7 +397,7 @@ def _gap(ta: list[str], tb: list[str], depth: int) -> list[Op]:
             for o in LCSseq.opcodes(mid_a, mid_b)
         ]  # fmt: skip
     elif len(mid_a) * len(mid_b) <= _LCS_CELLS:
-        mid = _diff_units(mid_a, mid_b, fast=True)
+        mid = _diff_units(mid_a, mid_b)
     else:
         mid = _diff_tokens(mid_a, mid_b, depth)
     return [("=", "".join(ta[:head])), *mid, ("=", "".join(ta[n - tail :]))]
@@ -589,11 +642,14 @@ _TYPE_ORDER = ("deadline", "number", "date", "negation", "modal")
 # before the word-by-word scan: a term can only be typed if it holds a figure or one of
 # these words, or if a deadline or date phrase reaches into it from the text around it.
 _UNITS = frozenset("day days week weeks month months year years hour hours".split())
-_REACH_WORDS = (
+_DEADLINE_WORDS = (
     frozenset("within soon end later immediately forthwith promptly delay deadline".split())
     | _UNITS
-    | frozenset(w.lower() for w in _DATE_START_WORDS)
 )
+_REACH_WORDS = _DEADLINE_WORDS | frozenset(w.lower() for w in _DATE_START_WORDS)
+# Date words as _DATE matches them (case-sensitive: "March" the month, "march" the verb),
+# but for "May", which starts a date only next to a figure.
+_DATE_WORDS = _DATE_START_WORDS - {"May"}
 _TERM_WORDS = (
     _REACH_WORDS
     | _NUMBER_WORD_SET
@@ -605,14 +661,43 @@ _PLAIN = re.compile(r"\w+")
 _HAS_DIGIT = re.compile(r"\d")
 
 
-def _may_be_typed(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> bool:
+def _may_reach(text: str) -> bool:
+    """Whether a deadline or date phrase may lie in ``text``: set tests on its words (C
+    speed). A key word of a deadline (any case), a month or weekday (as written), or "May"
+    with a figure in the text; "may" alone is the modal, in nearly every text."""
+    low = _PLAIN.findall(text.lower())
+    if _REACH_WORDS.isdisjoint(low):
+        return False
+    if not _DEADLINE_WORDS.isdisjoint(low):
+        return True
+    words = _PLAIN.findall(text)
+    return not _DATE_WORDS.isdisjoint(words) or ("May" in words and bool(_HAS_DIGIT.search(text)))
+
+
+# Characters of unchanged context either side looked at for a word of a deadline or date
+# phrase that may reach into a plain-word term. The phrases are short ("within 100 days
+# of", "no later than", "20 November 2025"): when one touches the term, one of its key
+# words ("within", "days", "later", a month) lies this close to it. Fewer characters than
+# _CONTEXT, which the scan itself reads, because this test runs on every changed stretch.
+_REACH_NEAR = 25
+
+
+def _plain(old: str, new: str) -> bool:
+    """Whether a changed stretch holds neither a figure nor a word a term can be typed by:
+    then only a deadline or date in its context can type it, and it holds no figure or
+    phrase to cut it at. Most stretches."""
     term = old + " " + new
-    if _HAS_DIGIT.search(term) or not _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower())):
+    return not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower()))
+
+
+def _may_be_typed(
+    ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
+) -> bool:
+    if not plain:
         return True
     # A whole stretch has the same context on both sides: looked at once.
     for ctx in (ctx_old,) if ctx_new == ctx_old else (ctx_old, ctx_new):
-        near = (ctx[0][-25:] + " " + ctx[1][:25]).lower()
-        if not _REACH_WORDS.isdisjoint(_PLAIN.findall(near)):
+        if _may_reach(ctx[0][-_REACH_NEAR:] + " " + ctx[1][:_REACH_NEAR]):
             return True
     return False
 
@@ -644,14 +729,19 @@ def _typed_spans(before: str, term: str, after: str) -> list[tuple[str, int, int
     return out
 
 
-def _changed_words(text: str, other: str) -> list[tuple[int, str]]:
-    """(start, folded word) of the words of ``text`` not matched by a word of ``other``
+def _changed_words(old: str, new: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(start, folded word) of the words of each side not matched by a word of the other
     (multiset difference): "Ukraine will be given" -> "shall be provided to Ukraine" has
-    changed words will, given | shall, provided, to."""
-    left = Counter(w.casefold() for _, w in _wordish(other))
+    changed words will, given | shall, provided, to. Each side's words read once."""
+    words_a = [(s, w.casefold()) for s, w in _wordish(old)]
+    words_b = [(s, w.casefold()) for s, w in _wordish(new)]
+    return _unmatched(words_a, words_b), _unmatched(words_b, words_a)
+
+
+def _unmatched(words: list[tuple[int, str]], other: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    left = Counter(f for _, f in other)
     out = []
-    for s, w in _wordish(text):
-        f = w.casefold()
+    for s, f in words:
         if left[f] > 0:
             left[f] -= 1
         else:
@@ -659,7 +749,9 @@ def _changed_words(text: str, other: str) -> list[tuple[int, str]]:
     return out
 
 
-def _type(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]) -> str | None:
+def _type(
+    ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
+) -> str | None:
     """The type of a changed stretch, or None for a plain rewording.
 
     A stretch is typed by kind K only when its changed words themselves are of kind K: a
@@ -668,15 +760,14 @@ def _type(ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str]
     one of them, and every other changed word must be typed too, a function word, or
     within a small leeway (none for a pure insertion or deletion). So "will" -> "shall" is
     a modal, but a sentence rewritten around a "will" is a rewording."""
-    if not _may_be_typed(ctx_old, old, new, ctx_new):
+    if not _may_be_typed(ctx_old, old, new, ctx_new, plain):
         return None
     spans_a = _typed_spans(ctx_old[0], old, ctx_old[1])
     spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
     if not spans_a and not spans_b:
         return None
-    changed = [(spans_a, s, w) for s, w in _changed_words(old, new)] + [
-        (spans_b, s, w) for s, w in _changed_words(new, old)
-    ]
+    changed_a, changed_b = _changed_words(old, new)
+    changed = [(spans_a, s, w) for s, w in changed_a] + [(spans_b, s, w) for s, w in changed_b]
 
     def kinds_at(spans: list[tuple[str, int, int, str]], at: int) -> set[str]:
         return {k for k, s, e, _ in spans if s <= at < e}
@@ -713,11 +804,18 @@ def _widen(old: str, new: str, head: str, tail: str) -> tuple[str, str]:
 
 
 def _term(
-    ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], widen: bool
+    ctx_old: tuple[str, str],
+    old: str,
+    new: str,
+    ctx_new: tuple[str, str],
+    widen: bool,
+    plain: bool | None = None,
 ) -> Term | None:
+    """The term of one changed stretch, None if it only changes what normalise folds.
+    ``plain``: :func:`_plain` of the stretch when already known."""
     if normalise(old) == normalise(new):
         return None
-    kind = _type(ctx_old, old, new, ctx_new)
+    kind = _type(ctx_old, old, new, ctx_new, _plain(old, new) if plain is None else plain)
     old, new = old.strip(), new.strip()
     if kind == "number" and widen:
         # The diff may have cut a figure from its scale or currency ("$100" changed,
@@ -733,6 +831,8 @@ def _figure_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
     """Cut a changed stretch at its figures when both sides hold as many figures:
     "600,000 personnel" -> "800,000 in peacetime" gives the figure pair on its own, with
     a scale word kept on the figure ("$100 billion"). None when figures do not pair up."""
+    if not (_HAS_DIGIT.search(old) and _HAS_DIGIT.search(new)):
+        return None  # most stretches: no figure on one side
     # A figure glued to letters (G8, A4) is part of a name, not an amount.
     fo = [m for m in _FIGURE.finditer(old) if not (m.start() and old[m.start() - 1].isalpha())]
     fn = [m for m in _FIGURE.finditer(new) if not (m.start() and new[m.start() - 1].isalpha())]
@@ -760,7 +860,7 @@ def _phrase_pieces(old: str, new: str) -> list[tuple[str, str]] | None:
     # Most reworded stretches hold no such phrase on one side or the other: a set test on
     # their words (C speed) rules them out before scanning.
     for text in (old, new):
-        if not _HAS_DIGIT.search(text) and _REACH_WORDS.isdisjoint(_PLAIN.findall(text.lower())):
+        if not _HAS_DIGIT.search(text) and not _may_reach(text):
             return None
     scan_o, scan_n = _scan(old), _scan(new)
     for kind in ("deadline", "date"):
@@ -806,8 +906,12 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
         before = (ops[i - 1][1] if i > 0 else "")[-_CONTEXT:]
         after = (ops[j][1] if j < n else "")[:_CONTEXT]
         i = j
-        whole = _term((before, after), old, new, (before, after), True)
+        plain = _plain(old, new)
+        whole = _term((before, after), old, new, (before, after), True, plain)
         if whole is None:
+            continue
+        if plain:  # no figure or phrase to cut it at
+            out.append(whole)
             continue
         # A stretch whose figures pair up is cut at them even when it is a rewording as a
         # whole: "600,000 personnel" -> "800,000 in peacetime" still holds a figure swap.
