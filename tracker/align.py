@@ -45,6 +45,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
+from typing import cast
 
 from rapidfuzz import fuzz, process
 
@@ -202,15 +203,19 @@ def _words(norm: str) -> frozenset[str]:
         # regex over every text cost about half of this function. (A figure token implies a
         # digit in the text, so its shape needs no separate test.)
         pieces = norm.split(" ")
-        found = list(map(_FEATURES.get, pieces))
-        if None in found:
+        cached = list(map(_FEATURES.get, pieces))
+        if None in cached:
             get = _FEATURES.get  # (get, not a test then an index: another thread may clear)
             found = [f if (f := get(p)) is not None else _piece_features(p) for p in pieces]
-        return frozenset(chain.from_iterable(found))
+            return frozenset(chain.from_iterable(found))
+        # No None in it (just tested): a cast, not a filter, on this hot path.
+        return frozenset(chain.from_iterable(cast(list[tuple[str, ...]], cached)))
     words = set(_TOKEN.findall(norm)) - _STOP
-    out = set(map(_STEMS.get, words))  # C-speed for the words seen before
-    if None in out:
-        out.discard(None)
+    seen = set(map(_STEMS.get, words))  # C-speed for the words seen before
+    missing = None in seen
+    seen.discard(None)
+    out = cast(set[str], seen)  # None discarded
+    if missing:
         out.update(_stem(w) for w in words if w not in _STEMS)
     if _DIGIT.search(norm):
         out.update("#" + _DIGIT.sub("0", w) for w in words if w[0].isdigit() or w[0] in _SIGNS)

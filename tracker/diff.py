@@ -233,11 +233,11 @@ def _diff_provisions(old: list[Provision], new: list[Provision]) -> Diff:
         else:
             removed_at[p.old[0]] = k
     anchor = -1
-    for i, at in enumerate(stayed):
+    for i, went in enumerate(stayed):
         if i in removed_at:
             keys[removed_at[i]] = (anchor, 1, i)
-        elif at is not None:
-            anchor = at
+        elif went is not None:
+            anchor = went
     order = sorted(range(len(changes)), key=keys.__getitem__)
     return Diff(tuple(map(changes.__getitem__, order)))
 
@@ -337,11 +337,12 @@ def unpack(data: bytes, old: list[Provision], new: list[Provision]) -> Diff | No
             po = tuple(old[i] for i in o)
             pn = tuple(new[j] for j in n)
             if runs is None:
-                ops: tuple[tuple[str, str], ...] | None = (("=", po[0].text),)
+                ops: tuple[tuple[str, str], ...] = (("=", po[0].text),)
             else:
-                ops = _ops(runs, "\n".join(p.text for p in po), "\n".join(p.text for p in pn))
-                if ops is None:
+                cut = _ops(runs, "\n".join(p.text for p in po), "\n".join(p.text for p in pn))
+                if cut is None:
                     return None
+                ops = cut
             terms_ = tuple(Term(a, b, t) for a, b, t in ts)
             changes.append(Change(kind, po, pn, bool(renum), bool(moved), sim, ops, terms_))
     except (ValueError, TypeError, IndexError, zlib.error):

@@ -43,7 +43,7 @@ def jsonable(obj: Any) -> Any:
         out = {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
         label = getattr(type(obj), "label", None)
         if isinstance(label, property) and "label" not in out:
-            out["label"] = obj.label
+            out["label"] = label.__get__(obj)
         return out
     if isinstance(obj, Mapping):
         return {str(k): jsonable(v) for k, v in obj.items()}
@@ -490,16 +490,17 @@ def step_charts(figures: list[Any]) -> list[StepChart]:
 
 def _chart(chain: list[Any]) -> StepChart | None:
     values = [(chain[0].from_label, chain[0].old)] + [(f.to_label, f.new) for f in chain]
-    nums = [figure_value(text) for _, text in values]
-    if any(n is None for n in nums):
+    maybe = [figure_value(text) for _, text in values]
+    nums = [n for n in maybe if n is not None]
+    if len(nums) < len(maybe):
         return None
-    lo, hi = min(nums), max(nums)  # type: ignore[type-var]
+    lo, hi = min(nums), max(nums)
     span_v = (hi - lo) or 1.0
     w, h, pad_x, top, bottom = 480, 150, 60, 24, 30
     pts = []
     for i, ((label, text), n) in enumerate(zip(values, nums, strict=True)):
         x = pad_x + (w - 2 * pad_x) * i / (len(values) - 1)
-        y = top + (h - top - bottom) * (1 - (n - lo) / span_v)  # type: ignore[operator]
+        y = top + (h - top - bottom) * (1 - (n - lo) / span_v)
         pts.append(ChartPoint(round(x, 1), round(y, 1), text, label))
     path = f"M {pts[0].x} {pts[0].y}"
     for p in pts[1:]:
