@@ -688,7 +688,9 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
     for i, j0 in enumerate(st.o2n):
         if j0 >= 0:
             continue
-        probes = sorted(filter(index.__contains__, sc.words(0, i)), key=idf.__getitem__)
+        # Ties in weight broken by the word itself: a set's order follows the process's
+        # hash seed, and the same two texts must give the same diff in every process.
+        probes = sorted(filter(index.__contains__, sc.words(0, i)), key=lambda w: (idf[w], w))
         acc: dict[int, float] = defaultdict(float)
         for w in probes[-PROBES:]:
             post = index[w]
