@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from tracker.align import Pair, align, moved_flags
 from tracker.provisions import Provision, citation, split
-from tracker.termdiff import FIGURE_TYPES, Term, gist, terms, word_ops
+from tracker.termdiff import FIGURE_TYPES, TYPES, Term, gist, terms, word_ops
 
 # Bumped whenever the same input can give different changes (stored links record it, and
 # cached diffs are keyed by it). 2: heavily changed and huge pairs take the LCS and
@@ -66,7 +66,6 @@ class Change:
         )  # fmt: skip
 
 
-_TYPED = ("number", "deadline", "date", "negation", "modal")
 # A typed term is shown in the headline only when each side reads at a glance: this many
 # words at most ("$100 billion", "within 100 days of"); a longer one is a passage.
 _HEADLINE_WORDS = 4
@@ -124,7 +123,7 @@ class Diff:
         typed = []
         for n, c in enumerate(self.changes):
             for t in c.terms:
-                if t.type in _TYPED and c.new and (told := _telling(t)) is not None:
+                if t.type in TYPES and c.new and (told := _telling(t)) is not None:
                     typed.append((told[0], n, told[1], told[2], c.new[0]))
         typed.sort(key=lambda x: x[:2])
         shown = []

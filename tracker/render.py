@@ -20,9 +20,7 @@ from .compare import Comparison, Side
 from .diff import Change
 from .provisions import Provision
 from .serialize import change_json
-
-TYPED = ("number", "deadline", "date", "modal", "negation")
-
+from .termdiff import TYPES
 
 # --- shared helpers --------------------------------------------------------------------
 
@@ -50,7 +48,7 @@ def flags(change: Change) -> list[str]:
 
 def typed_terms(cmp: Comparison) -> list[tuple[Change, Any]]:
     """The typed changed terms (figures, deadlines, modals, negations) in reading order."""
-    return [(c, t) for c in cmp.diff.changes for t in c.terms if t.type in TYPED]
+    return [(c, t) for c in cmp.diff.changes for t in c.terms if t.type in TYPES]
 
 
 def _side_json(side: Side) -> dict[str, Any]:

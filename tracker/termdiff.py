@@ -633,9 +633,11 @@ _FIGURE = re.compile(FIGURE)
 _SHORT_WORDS = 4
 
 
+# The types a term can have (the one table of them: renderers and headlines read it).
 # Most telling first: a deadline containing a number is a deadline; a number next to a
-# date ("20 November") is a date; negation outranks a modal ("shall not" -> "may").
-_TYPE_ORDER = ("deadline", "number", "date", "negation", "modal")
+# date ("20 November") is a date; negation outranks a modal ("shall not" -> "may"). A
+# term of none of them is "changed", "added" or "removed".
+TYPES = ("deadline", "number", "date", "negation", "modal")
 
 
 # Most changed terms are plain words. A set test on their words (C speed) rules them out
@@ -788,7 +790,7 @@ def _type(
                 out[key] = out.get(key, 0) + 1
         return out
 
-    for kind in _TYPE_ORDER:
+    for kind in TYPES:
         if not any(kind in k for k in covered):
             continue
         if counts(spans_a, kind) == counts(spans_b, kind):
@@ -934,7 +936,7 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
 
 # --- figures: the quantity inside a typed term --------------------------------------------
 
-FIGURE_TYPES = ("number", "date", "deadline")
+FIGURE_TYPES = ("number", "date", "deadline")  # of TYPES, those that carry a quantity
 _SCALES = frozenset("billion million trillion thousand bn mn percent".split())
 
 

@@ -17,8 +17,8 @@ from flask.typing import ResponseReturnValue
 
 from tracker import dates
 from tracker.provisions import path_of
-from tracker.render import TYPED, change_labels, labels
-from tracker.termdiff import CURRENCY_SIGNS, FIGURE_TYPES, gist
+from tracker.render import change_labels, labels
+from tracker.termdiff import CURRENCY_SIGNS, FIGURE_TYPES, TYPES, gist
 
 # A pair keeping less than this share of its words reads better as before/after blocks
 # than as a confetti of word marks.
@@ -225,7 +225,7 @@ SHORT_TERM = 60
 def row_terms(change: Any) -> list[Any]:
     """The typed terms shown under a row. A rewritten row already shows both texts whole,
     so only its short terms (a figure, a deadline) are repeated there."""
-    terms = [t for t in change.terms if t.type in TYPED]
+    terms = [t for t in change.terms if t.type in TYPES]
     if rewritten(change):
         terms = [t for t in terms if max(len(t.old), len(t.new)) <= SHORT_TERM]
     return terms

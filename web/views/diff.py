@@ -26,6 +26,7 @@ from tracker.diff import ENGINE_VERSION, Diff
 from tracker.errors import InputError, NotFound
 from tracker.render import diff_json, iter_diff_json, typed_terms
 from tracker.serialize import change_json
+from tracker.termdiff import FIGURE_TYPES
 
 from ..auth import can_write, read_only
 from ..db import get_db
@@ -207,7 +208,8 @@ def diff_context(doc: str, spec: str) -> dict[str, Any]:
     changes = cmp.diff.changes
     changes_only = request.args.get("changes") != "0"
     big = changes_only and len(changes) > BIG_DIFF
-    figures = sorted(typed_terms(cmp), key=lambda ct: ct[1].type in ("modal", "negation"))
+    # Figures, deadlines and dates first; changed modals and negations after them.
+    figures = sorted(typed_terms(cmp), key=lambda ct: ct[1].type not in FIGURE_TYPES)
     n_changes = sum(1 for c in changes if is_change(c))
     blocks = diff_blocks(changes)
     pages = max(1, -(-n_changes // PAGE_CHANGES)) if big else 1
