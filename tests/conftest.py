@@ -3,11 +3,15 @@ CliRunner) and through its console script, and a row-level snapshot of a databas
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -353,3 +357,31 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def run_on_terminal(args: list[str], stderr_tty: bool) -> str:
+    """stderr of a console-script run, stderr a pseudo-terminal (80 columns) or a pipe."""
+    env = {k: v for k, v in os.environ.items() if k not in TRACKER_ENV}
+    if not stderr_tty:
+        proc = subprocess.run(args, capture_output=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stderr.decode()
+    main, child = pty.openpty()
+    # A terminal 80 columns wide (a fresh pseudo-terminal has 0, where tqdm draws nothing).
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    try:
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=child, env=env)
+        os.close(child)
+        chunks = []
+        while True:
+            try:
+                data = os.read(main, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        assert proc.wait(timeout=120) == 0
+    finally:
+        os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -5,17 +5,11 @@ with the same links whatever the number of jobs and the same as relinking from s
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import shutil
 import sqlite3
-import struct
-import subprocess
-import termios
 from pathlib import Path
 
-from conftest import TRACKER_ENV
+from conftest import run_on_terminal
 
 
 def link_signature(db: Path) -> list[tuple]:
@@ -83,33 +77,6 @@ def test_import_between_stored_versions_replaces_their_step(invoke, tmp_path: Pa
     assert {(s[1], s[2]) for s in before if len(s) == 5} == {("a", "b"), ("b", "c")}
     assert invoke("relink", "plan").code == 0
     assert link_signature(db) == before
-
-
-def run_on_terminal(args: list[str], stderr_tty: bool) -> str:
-    """stderr of a console-script run, stderr a pseudo-terminal (80 columns) or a pipe."""
-    env = {k: v for k, v in os.environ.items() if k not in TRACKER_ENV}
-    if not stderr_tty:
-        proc = subprocess.run(args, capture_output=True, env=env, timeout=120)
-        assert proc.returncode == 0, proc.stderr
-        return proc.stderr.decode()
-    main, child = pty.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    try:
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=child, env=env)
-        os.close(child)
-        chunks = []
-        while True:
-            try:
-                data = os.read(main, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        assert proc.wait(timeout=120) == 0
-    finally:
-        os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_bulk_commands_draw_a_bar_only_on_a_terminal(

@@ -4,18 +4,12 @@ file still imports nothing. A progress bar only when stderr is a terminal."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import shutil
-import struct
-import subprocess
-import termios
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TRACKER_ENV, Outcome
+from conftest import Outcome, run_on_terminal
 
 GOOD = "---\ndate: 2025-03-0{n}\nlabel: v{n}\n---\n1. Point one, take {n}.\n2. Point two.\n"
 
@@ -82,35 +76,7 @@ def test_a_bad_document_name_is_skipped_too(
 
 def run_import(exe: str, db: Path, folder: Path, stderr_tty: bool) -> str:
     """stderr of the console script's import, stderr a pseudo-terminal or a pipe."""
-    env = {k: v for k, v in os.environ.items() if k not in TRACKER_ENV}
-    if not stderr_tty:
-        proc = subprocess.run(
-            [exe, "--db", str(db), "import", str(folder)], capture_output=True, env=env
-        )
-        assert proc.returncode == 0, proc.stderr
-        return proc.stderr.decode()
-    main, child = pty.openpty()
-    # A terminal 80 columns wide (a fresh pseudo-terminal has 0, where tqdm draws nothing).
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    try:
-        proc = subprocess.Popen(
-            [exe, "--db", str(db), "import", str(folder)],
-            stdout=subprocess.DEVNULL, stderr=child, env=env,
-        )  # fmt: skip
-        os.close(child)
-        chunks = []
-        while True:
-            try:
-                data = os.read(main, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        assert proc.wait(timeout=60) == 0
-    finally:
-        os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return run_on_terminal([exe, "--db", str(db), "import", str(folder)], stderr_tty)
 
 
 def test_progress_bar_only_on_a_terminal(
