@@ -402,6 +402,13 @@ def _migration_provisions_builder(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE provisions ADD COLUMN builder TEXT NOT NULL DEFAULT ''")
 
 
+def _migration_links_to_version(db: sqlite_utils.Database) -> None:
+    """An index on ``links.to_version``: the documented queries (what a version dropped,
+    when a figure changed) join links to the version they lead to; without it each such
+    query reads every link of the database."""
+    db.table("links").create_index(["to_version"], if_not_exists=True)
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
@@ -411,6 +418,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_watches,
     _migration_diff_json,
     _migration_provisions_builder,
+    _migration_links_to_version,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
