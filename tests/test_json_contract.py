@@ -60,3 +60,31 @@ def test_blame_in_the_provision_api_is_the_cli_blame(invoke, sample_db: Path) ->
     client = create_app({"DATABASE": str(sample_db)}).test_client()
     api = client.get("/api/d/peace-plan/p/4?at=framework-20").get_json()
     contains(api["blame"], cli)
+
+
+def test_compact_diff_json_is_the_encoders_bytes(tmp_path: Path) -> None:
+    """``diff --format json`` writes most changes without the encoder (a provision kept as
+    it was); its bytes are still exactly the encoder's for the same document: kept,
+    renumbered, moved and reworded provisions, quotes, backslashes, non-ASCII, a heading."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(
+        'Terms\n\n1. The "parties" agree \\ on 5% — über alles.\n2. A\ttabbed\u00a0point.\n'
+        "3. Control codes \x01 stay escaped.\n4. Funds of $100 billion.\n5. Moved down.\n"
+    )
+    b.write_text(
+        'Terms\n\n1. The "parties" agree \\ on 5% — über alles.\n2. A\ttabbed\u00a0point.\n'
+        "4. Control codes \x01 stay escaped.\n5. Funds of $200 billion.\n6. Moved down.\n"
+    )
+    runner = CliRunner()
+    compact = runner.invoke(cli, ["diff", "--files", str(a), str(b), "--format", "json"])
+    pretty = runner.invoke(cli, ["diff", "--files", str(a), str(b), "--json", "--pretty"])
+    assert compact.exit_code == 0 and pretty.exit_code == 0, compact.output + pretty.output
+    doc = json.loads(pretty.output)
+    assert {c["kind"] for c in doc["changes"]} >= {"unchanged", "modified"}
+    assert any(c["renumbered"] for c in doc["changes"] if c["kind"] == "unchanged")
+    expected = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert compact.output == expected

@@ -7,7 +7,7 @@ stderr and exit status 1; usage errors exit 2 (Click's convention).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -410,7 +410,9 @@ def diff(
     if fmt == "json" and pretty:
         emit_json(render.diff_json(cmp))
     elif fmt == "json":
-        stream(render.iter_diff_json(cmp))
+        # As UTF-8 bytes: JSON holds no raw escape codes, so click's scan of the text for
+        # colour codes to strip (a regex pass over ~90 MB at 100,000 provisions) is skipped.
+        stream_bytes(piece.encode("utf-8") for piece in batches(render.iter_diff_json(cmp)))
     elif fmt == "markdown":
         click.echo(render.diff_markdown(cmp, changes_only=changes_only))
     elif fmt == "html":
@@ -434,15 +436,21 @@ def stream_bytes(pieces: Iterable[bytes]) -> None:
 def stream(pieces: Iterable[str]) -> None:
     """Write text pieces to stdout as they come, in batches of ~64 kB (click.echo strips
     colour codes when stdout is not a terminal)."""
+    for batch in batches(pieces):
+        click.echo(batch, nl=False)
+
+
+def batches(pieces: Iterable[str]) -> Iterator[str]:
+    """Text pieces joined into batches of ~64 kB (the last one possibly empty)."""
     batch: list[str] = []
     size = 0
     for piece in pieces:
         batch.append(piece)
         size += len(piece)
         if size >= 1 << 16:
-            click.echo("".join(batch), nl=False)
+            yield "".join(batch)
             batch, size = [], 0
-    click.echo("".join(batch), nl=False)
+    yield "".join(batch)
 
 
 # --- serve ---------------------------------------------------------------------------

@@ -609,9 +609,39 @@ class _Builder:
     def lines(self, lines: list[str]) -> None:
         """The lines after a block's first: a numbered or bulleted line starts a provision
         (a tight list), anything else continues the current one."""
+        stack, nodes = self.stack, self.nodes
         for raw in lines:
             line = raw.strip()
             if not line:
+                continue
+            end = line.find(" ", 0, 11)
+            if (
+                end > 1
+                and line[end - 1] in ".)"
+                and (top := stack[-1]).kind == "point"
+                and top.style == "1" + line[end - 1]
+                and line[: end - 1].isdecimal()
+                and top.in_list <= self.list_depth
+                and top.value < (value := int(line[: end - 1])) <= top.value + MAX_SKIP
+            ):
+                # The next point of the open decimal series ("13. ..." after "12."), most
+                # lines of a long plan, read as markers.parse() reads "12. " (its first
+                # test) and opened as place() and numbered() would open it: the point is
+                # closed and its sibling opened under the same parent, cited by its own
+                # number. Two fifths of building the tree, saved.
+                stack.pop()
+                parent = stack[-1]
+                number = line[: end - 1]
+                base = nodes[parent.node].cite if parent.node >= 0 else ""
+                nodes.append(
+                    _Node(parent.node, number, f"{base}.{number}" if base else number, number,
+                          line[:end], len(stack) - 1, parent.heading, [line[end:].strip()])
+                )  # fmt: skip
+                self.current = len(nodes) - 1
+                stack.append(
+                    _Frame(self.current, "point", -1, top.style, value, number, parent.heading,
+                           self.list_depth)
+                )  # fmt: skip
                 continue
             m = markers.parse(line)
             if m is not None and (placed := self.place(m, strict=True)) is not None:

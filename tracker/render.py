@@ -77,9 +77,49 @@ def iter_diff_json(cmp: Comparison) -> Iterator[str]:
     yield dumps(diff_json_head(cmp))[:-1] + ',"changes":['
     first = True
     for c in cmp.diff.changes:
-        yield ("" if first else ",") + dumps(change_json(c))
+        yield ("" if first else ",") + (_same_text_json(c) or dumps(change_json(c)))
         first = False
     yield "]}\n"
+
+
+_quote = json.encoder.encode_basestring  # the C quoting the encoder above uses
+
+
+def _same_text_json(c: Change) -> str | None:
+    """The compact JSON of a change whose one old and one new provision have the same
+    text, in one ``=`` run, with no terms (most changes of a long document), written
+    directly: the exact bytes of ``dumps(change_json(c))``, but with the text quoted once
+    instead of three times and no dicts built, at a third of the cost (~0.3 s of a
+    50,000-provision diff). None for any other change."""
+    ops = c.ops
+    if len(ops) != 1 or c.terms or len(c.old) != 1 or len(c.new) != 1:
+        return None
+    a, b = c.old[0], c.new[0]
+    op, text = ops[0]
+    if op != "=" or a.text != text or b.text != text:
+        return None
+    renumbered, moved, similarity = c.renumbered, c.moved, c.similarity
+    if type(renumbered) is not bool or type(moved) is not bool or type(similarity) is not float:
+        return None  # let the encoder spell anything unusual
+    if not 0.0 <= similarity <= 1.0:
+        return None  # NaN and infinities: the encoder's spelling, not repr's
+    t = _quote(text)
+    old, new = _same_text_side(a, t), _same_text_side(b, t)
+    return (
+        f'{{"kind":{_quote(c.kind)},"old":[{old}],"new":[{new}],'
+        f'"renumbered":{"true" if renumbered else "false"},'
+        f'"moved":{"true" if moved else "false"},"similarity":{similarity!r},'
+        f'"ops":[["=",{t}]],"terms":[]}}'
+    )
+
+
+def _same_text_side(p: Provision, text: str) -> str:
+    """:func:`~tracker.serialize.change_provision_json` of one side as compact JSON, its
+    text already quoted."""
+    return (
+        f'{{"number":{_quote(p.number)},"path":{_quote(p.path)},"label":{_quote(p.label)},'
+        f'"text":{text},"heading":{_quote(p.heading)}}}'
+    )
 
 
 def diff_json_head(cmp: Comparison) -> dict[str, Any]:
