@@ -51,7 +51,7 @@ from rapidfuzz import fuzz, process
 
 from tracker.provisions import Provision
 from tracker.termdiff import CURRENCY_SIGNS as _SIGNS
-from tracker.termdiff import FIGURE
+from tracker.termdiff import FIGURE, longest_increasing
 
 
 @dataclass(frozen=True)
@@ -415,31 +415,6 @@ class _Scorer:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _lis(seq: list[int]) -> list[int]:
-    """Positions in ``seq`` of one longest strictly increasing subsequence. O(n log n)."""
-    tails: list[int] = []  # smallest tail value of an increasing run of each length
-    tail_at: list[int] = []  # position of that tail
-    prev = [-1] * len(seq)
-    for k, v in enumerate(seq):
-        if not tails or v > tails[-1]:
-            # Extends the longest run, as most values do in a redraft (positions mostly
-            # keep their order): no search needed.
-            p = len(tails)
-            tails.append(v)
-            tail_at.append(k)
-        else:
-            p = bisect_left(tails, v)
-            tails[p] = v
-            tail_at[p] = k
-        prev[k] = tail_at[p - 1] if p else -1
-    out = []
-    k = tail_at[-1] if tail_at else -1
-    while k >= 0:
-        out.append(k)
-        k = prev[k]
-    return out[::-1]
-
-
 def _best_chain(cands: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Max-weight subset of (i, j, w) strictly increasing in both i and j.
     O(k log k) with a Fenwick tree of prefix maxima over j."""
@@ -613,7 +588,7 @@ def align(old: list[Provision], new: list[Provision]) -> list[Pair]:
     # can share its few rare words with some unrelated one far away.
     cands = _candidates(st, sc)
     exact = sorted(st.exact)
-    chain_old = [exact[k] for k in _lis([st.o2n[i] for i in exact])]
+    chain_old = [exact[k] for k in longest_increasing([st.o2n[i] for i in exact])]
     chain_new = [st.o2n[i] for i in chain_old]
     ranked = []
     for i, row in cands.items():
@@ -942,6 +917,6 @@ def moved_flags(pairs: list[Pair]) -> list[bool]:
     and a moved-and-edited provision are found alike. O(n log n)."""
     both = sorted((min(p.old), min(p.new), k) for k, p in enumerate(pairs) if p.old and p.new)
     moved = [bool(p.old and p.new) for p in pairs]
-    for pos in _lis([j for _, j, _ in both]):
+    for pos in longest_increasing([j for _, j, _ in both]):
         moved[both[pos][2]] = False
     return moved

@@ -247,7 +247,7 @@ def _anchors(ta: list[str], tb: list[str]) -> list[tuple[int, int, int]]:
 
     ga, gb = grams(words_a), grams(words_b)
     hits = sorted((x, gb[key]) for key, x in ga.items() if key in gb)
-    chain = _increasing([y for _, y in hits])
+    chain = longest_increasing([y for _, y in hits])
     out: list[tuple[int, int, int]] = []
     end_a = end_b = 0
     for k in chain:
@@ -266,21 +266,27 @@ def _anchors(ta: list[str], tb: list[str]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _increasing(seq: list[int]) -> list[int]:
-    """Positions in ``seq`` of one longest strictly increasing subsequence. O(n log n)."""
-    tails: list[int] = []
-    at: list[int] = []
+def longest_increasing(seq: list[int]) -> list[int]:
+    """Positions in ``seq`` of one longest strictly increasing subsequence. O(n log n).
+    (Here, the lowest module that needs it: the aligner's chains of in-order pairs use it
+    too.)"""
+    tails: list[int] = []  # smallest tail value of an increasing run of each length
+    tail_at: list[int] = []  # position of that tail
     prev = [-1] * len(seq)
     for k, v in enumerate(seq):
-        p = bisect_left(tails, v)
-        if p == len(tails):
+        if not tails or v > tails[-1]:
+            # Extends the longest run, as most values do in a redraft (positions mostly
+            # keep their order): no search needed.
+            p = len(tails)
             tails.append(v)
-            at.append(k)
+            tail_at.append(k)
         else:
-            tails[p], at[p] = v, k
-        prev[k] = at[p - 1] if p else -1
+            p = bisect_left(tails, v)
+            tails[p] = v
+            tail_at[p] = k
+        prev[k] = tail_at[p - 1] if p else -1
     out = []
-    k = at[-1] if at else -1
+    k = tail_at[-1] if tail_at else -1
     while k >= 0:
         out.append(k)
         k = prev[k]
