@@ -492,13 +492,17 @@ def stored_cases(
         )  # fmt: skip
         wall = time.perf_counter() - t0
         throughput.append((f"`tracker import FOLDER --jobs {jobs}`", wall, docs / wall))
-    t0 = time.perf_counter()
-    subprocess.run(
-        [*tracker, "--db", str(Path(tmp, "import2.db")), "reparse", "--all", "--force"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    wall = time.perf_counter() - t0
-    throughput.append(("`tracker reparse --all --force` (same readers)", wall, docs / wall))
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [*tracker, "--db", str(Path(tmp, "import2.db")), "reparse", "--all", "--force",
+             "--jobs", str(jobs)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        wall = time.perf_counter() - t0
+        throughput.append(
+            (f"`tracker reparse --all --force --jobs {jobs}` (same readers)", wall, docs / wall)
+        )
     return rows, throughput
 
 

@@ -32,6 +32,7 @@ def test_stored_cases_run_on_small_inputs(tmp_path: Path) -> None:
         "`tracker relink --all --jobs 2`",
         "`tracker import FOLDER --jobs 1`",
         "`tracker import FOLDER --jobs 2`",
-        "`tracker reparse --all --force` (same readers)",
+        "`tracker reparse --all --force --jobs 1` (same readers)",
+        "`tracker reparse --all --force --jobs 2` (same readers)",
     ]
     assert all(wall > 0 and rate > 0 for _, wall, rate in throughput)

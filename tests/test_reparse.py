@@ -38,16 +38,28 @@ def rows(db: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def old_database(path: Path) -> None:
+# A third document of three versions: reparsed, its two pairs are diffed again in the
+# reparse's own transaction.
+DOCK = {
+    "d1": "Dock rules\n\n1. Cranes work by day.\n2. Each crane has one driver.\n",
+    "d2": "Dock rules\n\n1. Cranes work by day and night.\n2. Each crane has one driver.\n",
+    "d3": "Dock rules\n\n1. Cranes work by day and night.\n2. Each crane has two drivers.\n"
+    "3. Drivers rest every four hours.\n",
+}
+
+
+def old_database(path: Path, dock: bool = False) -> None:
     """A schema-2 database (from before sources were kept) holding the two documents with
-    the provisions that tracker stored: one per blank-line paragraph."""
+    the provisions that tracker stored: one per blank-line paragraph (and, with ``dock``,
+    a third document of three versions)."""
     con = sqlite3.connect(path)
     db = sqlite_utils.Database(con)
     for migration in store_module.MIGRATIONS[:2]:
         migration(db)
     con.execute("PRAGMA user_version = 2")
     day = 1
-    for doc, kind, texts in (("harbour", "plan", TIGHT), ("talks", "reporting", PROSE)):
+    docs = [("harbour", "plan", TIGHT), ("talks", "reporting", PROSE)]
+    for doc, kind, texts in docs + ([("dock", "plan", DOCK)] if dock else []):
         db["documents"].insert({"slug": doc, "title": doc, "kind": kind,
                                 "created": "2026-01-01T00:00:00+00:00"})  # fmt: skip
         for label, text in texts.items():
@@ -199,3 +211,52 @@ def test_reparse_errors(invoke, sample_db, snapshot) -> None:
         out = invoke("reparse", *args)
         assert out.code == 2 and "give DOC or --all" in out.stderr
     assert snapshot(sample_db) == before
+
+
+def test_reparse_on_several_processes_gives_what_one_gives(invoke, tmp_path) -> None:
+    # Sources read on worker processes, pairs diffed on them with the provisions sent
+    # (the reparse's transaction is not committed yet): the same provisions, links and
+    # report as in one process.
+    results = {}
+    for jobs in ("1", "2"):
+        path = tmp_path / f"jobs{jobs}.db"
+        old_database(path, dock=True)
+        assert invoke("--db", path, "relink", "--all", use_db=False).code == 0
+        out = invoke("--db", path, "reparse", "--all", "--json", "--jobs", jobs, use_db=False)
+        assert out.code == 0, out.stderr
+        exports = {d: exported_at(invoke, path, d) for d in ("dock", "harbour", "talks")}
+        results[jobs] = (json.loads(out.stdout), exports)
+    assert results["1"] == results["2"]
+    report, exports = results["2"]
+    dock = next(d for d in report["documents"] if d["doc"] == "dock")
+    assert (dock["reread"], dock["links_changed"]) == (3, True)
+    # The three points of d3 are provisions of their own now, linked to d2's.
+    steps = exports["dock"]["steps"]
+    assert len(steps) == 2 and any(c["kind"] == "added" for c in steps[1]["changes"])
+
+
+def test_a_source_that_cannot_be_read_stops_at_its_document(invoke, sample_db) -> None:
+    # A stored source this build cannot read (here: text bytes said to be a PDF). The
+    # documents before it are rebuilt and committed; its own is left as it was, with
+    # several processes as with one.
+    con = sqlite3.connect(sample_db)
+    with con:
+        con.execute("DROP TRIGGER sources_no_update")
+        con.execute(
+            "UPDATE sources SET format = 'pdf' WHERE version = (SELECT min(id) FROM versions "
+            "WHERE document = 'wire-report')"
+        )
+    con.close()
+    wire = (
+        "SELECT * FROM provisions WHERE version IN "
+        "(SELECT id FROM versions WHERE document = 'wire-report') ORDER BY id"
+    )
+    before = rows(sample_db, wire)
+    for jobs in ("1", "2"):
+        out = invoke("reparse", "--all", "--force", "--jobs", jobs)
+        assert out.code == 1
+        assert out.stderr.startswith("error: wire-report ") and "pdf" in out.stderr.lower()
+        assert [line.split(":")[0] for line in out.stdout.splitlines()] == [
+            "geneva-talks", "peace-plan"
+        ]  # fmt: skip
+    assert rows(sample_db, wire) == before

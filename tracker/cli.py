@@ -163,27 +163,36 @@ def import_(c: Context, directory: str, keep_going: bool, jobs: int | None) -> N
 @click.option("--all", "every", is_flag=True, help="Every document.")
 @click.option("--force", is_flag=True, help="Read again even when the reader is unchanged.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes reading the sources and diffing the pairs in parallel "
+    "(default: the number of cores).",
+)
 @format_option("text", "json")
 @pass_ctx
 def reparse(
-    c: Context, doc: str | None, every: bool, force: bool, dry_run: bool, fmt: str,
-    as_json: bool,
+    c: Context, doc: str | None, every: bool, force: bool, dry_run: bool, jobs: int | None,
+    fmt: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Read DOC's stored original files again with this build's readers and rebuild its
     provisions and links (after a reader or the provision builder improved). Versions
     whose provisions were built by the current reader for their format and the current
     provision builder are skipped unless --force. One transaction per document; stored
-    versions and their original files are never changed. With --all, a progress bar is
-    drawn on stderr when it is a terminal."""
+    versions and their original files are never changed. The sources are read and the
+    pairs diffed on all cores. With --all, a progress bar is drawn on stderr when it is a
+    terminal."""
+    from .parallel import default_jobs
     from .reparse import reparse as reparse_doc
     from .reparse import reparse_all
 
     if every == bool(doc):
         raise click.UsageError("give DOC or --all")
+    jobs = jobs or default_jobs()
     results = (
-        reparse_all(c.store, force=force, dry_run=dry_run, progress=True)
+        reparse_all(c.store, force=force, dry_run=dry_run, progress=True, jobs=jobs)
         if every
-        else iter([reparse_doc(c.store, doc or "", force=force, dry_run=dry_run)])
+        else iter([reparse_doc(c.store, doc or "", force=force, dry_run=dry_run, jobs=jobs)])
     )
     if want_json(fmt, as_json):
         emit_json({"dry_run": dry_run, "force": force,

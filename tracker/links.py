@@ -12,7 +12,7 @@ from the stored texts, :func:`tracker.diff.group_ops`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -110,21 +110,27 @@ def relink_many(
 ) -> dict[str, int]:
     """Rebuild the steps and links of several documents: the pairs are diffed on ``jobs``
     processes (default: every core; 1 in this process), then everything is written here
-    in one transaction. Returns each document's step count. The result does not depend
-    on ``jobs``. Meant for anything that re-diffs in bulk (relink, reparse, imports)."""
+    in one transaction (or in the caller's, when one is open: then the provisions are sent
+    to the workers). Returns each document's step count. The result does not depend on
+    ``jobs``. Meant for anything that re-diffs in bulk (relink, reparse, imports)."""
     from .parallel import map_pairs
 
     plan = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
     pairs = [(old, new) for _, steps in plan for old, new in steps]
     computed: list[Diff] | None = None
-    # Workers read the database file on their own connections, so they cannot see what
-    # an open transaction of ours has not committed: inside one, the work stays here.
-    if jobs != 1 and len(pairs) > 1 and not store.db.conn.in_transaction:
-        tasks = [(store.path, o.id, n.id) for o, n in pairs]
-        packed = map_pairs(_packed_diff, tasks, jobs, "relink" if progress else None)
-        computed = [
-            _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
-        ]
+    if jobs != 1 and len(pairs) > 1:
+        if store.db.conn.in_transaction:
+            # Inside a caller's transaction (reparse), the workers could not see what it
+            # has not committed: the provisions go with the pairs.
+            computed = list(_diffs_sent(store, pairs, jobs, "relink" if progress else None))
+        else:
+            # Workers read the committed versions on their own connections: only ids are
+            # sent.
+            tasks = [(store.path, o.id, n.id) for o, n in pairs]
+            packed = map_pairs(_packed_diff, tasks, jobs, "relink" if progress else None)
+            computed = [
+                _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
+            ]
     with store.transaction():
         # Under the write lock, the timelines again: a version added since the diffs were
         # computed would make them stale, and then they are computed here.
@@ -175,8 +181,6 @@ def link_missing(
     ``jobs`` processes (default: every core) from their provisions, sent to the workers,
     so versions not committed yet are linked in the same transaction. Steps already
     stored are kept as they are. Returns the number of steps made."""
-    from .parallel import map_pairs
-
     todo: list[tuple[Version, Version]] = []
     for doc in docs:
         have = {(s["from_version"], s["to_version"]) for s in store.steps(doc)}
@@ -185,10 +189,24 @@ def link_missing(
         for from_version, _to_version in have - wanted:
             store.delete_lineage(doc, from_version)
         todo += [(o, n) for o, n in want if (o.id, n.id) not in have]
-    bar = progress_bar("linking" if progress else None, len(todo), unit="pair")
+    for (old, new), d in zip(todo, _diffs_sent(store, todo, jobs, "linking" if progress else None),
+                             strict=True):  # fmt: skip
+        _store_step(store, old, new, d)
+    return len(todo)
+
+
+def _diffs_sent(
+    store: Store, pairs: list[tuple[Version, Version]], jobs: int | None, progress: str | None
+) -> Iterator[Diff]:
+    """The diff of each pair, in order, computed on ``jobs`` processes from the pairs'
+    provisions, which are sent to the workers: the versions may not be committed yet (a
+    bulk import, a reparse), so a worker could not read them. Sent a batch at a time."""
+    from .parallel import map_pairs
+
+    bar = progress_bar(progress, len(pairs), unit="pair")
     try:
-        for start in range(0, len(todo), LINK_BATCH):
-            batch = todo[start : start + LINK_BATCH]
+        for start in range(0, len(pairs), LINK_BATCH):
+            batch = pairs[start : start + LINK_BATCH]
             loaded: dict[int, list[Provision]] = {}
 
             def provisions(version_id: int, loaded: dict = loaded) -> list[Provision]:
@@ -197,16 +215,14 @@ def link_missing(
                 return loaded[version_id]
 
             tasks = [(provisions(o.id), provisions(n.id)) for o, n in batch]
-            packed = map_pairs(_packed_of, tasks, jobs)
-            for (old, new), (po, pn), data in zip(batch, tasks, packed, strict=True):
+            for (po, pn), data in zip(tasks, map_pairs(_packed_of, tasks, jobs), strict=True):
                 d = diff_engine.unpack(data, po, pn)
                 if d is None:  # cannot happen: the same provisions on both sides
                     d = diff_provisions(po, pn)
-                _store_step(store, old, new, d)
                 bar.update(1)
+                yield d
     finally:
         bar.close()
-    return len(todo)
 
 
 def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:
