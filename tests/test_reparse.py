@@ -10,9 +10,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tracker import links
 from tracker import store as store_module
 from tracker.provisions import normalise
 from tracker.readers.text import READER as TEXT_READER
+from tracker.store import Store
 
 # A tight list: the numbered points sit on consecutive lines. The tracker before readers
 # existed read each blank-line paragraph as one provision, as below; this one reads one
@@ -260,3 +262,22 @@ def test_a_source_that_cannot_be_read_stops_at_its_document(invoke, sample_db) -
             "geneva-talks", "peace-plan"
         ]  # fmt: skip
     assert rows(sample_db, wire) == before
+
+
+def test_links_diffed_on_provisions_rebuilt_meanwhile_are_diffed_again(invoke, db) -> None:
+    # relink --jobs diffs committed versions on worker processes before it takes the
+    # write lock, and a reparse may rebuild their provisions in between: the rows the
+    # worker made from the old provisions are not written, the pair is diffed again.
+    old_database(db)
+    assert invoke("relink", "--all").code == 0
+    with Store(db) as s:
+        old, new = s.versions("harbour")
+        stale = links._step_of_ids((str(db), old.id, new.id))  # on 2 + 2 paragraphs
+    assert invoke("reparse", "harbour").code == 0  # now 4 + 5 provisions
+    with Store(db) as s, s.transaction():
+        s.delete_lineage("harbour", old.id)
+        links._store_step(s, old, new, stale)
+        rows = [r for r in s.links("harbour") if r["from_version"] == old.id]
+        ids = [set(s.provision_ids(v.id).values()) for v in (old, new)]
+    for side, column in enumerate(("old_provision", "new_provision")):
+        assert {r[column] for r in rows} - {None} == ids[side]

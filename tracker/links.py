@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from . import diff as diff_engine
-from .diff import Change, Diff, diff_provisions
+from .diff import Diff, diff_provisions
 from .errors import TrackerError
 from .parallel import progress_bar
 from .provisions import Provision
@@ -36,14 +36,54 @@ def _terms_json(terms: Iterable[Term]) -> str | None:
     return json.dumps(rows, ensure_ascii=False) if rows else None
 
 
+# One change as the links table needs it: the ordinals of its old and new provisions,
+# kind, renumbered, moved, similarity (rounded as stored) and its terms as JSON.
+ChangeRow = tuple[tuple[int, ...], tuple[int, ...], str, int, int, float, str | None]
+
+
+@dataclass(frozen=True)
+class StepRows:
+    """What storing a step needs of its diff, made where the diff is computed: a worker
+    process sends this back (builtins and bytes: quick to pickle), and the writer, one
+    process under the write lock, only writes. Unpacking a 1,000-provision diff back into
+    objects in the writer cost it about as much CPU as the diff itself."""
+
+    summary: str  # JSON
+    headline: str
+    packed: bytes  # :func:`tracker.diff.pack` of the diff: the cache of `tracker diff`
+    changes: tuple[ChangeRow, ...]
+    # The provision ids of both versions, in ordinal order, when the worker read the
+    # provisions itself: the writer checks them under the write lock (a reparse may have
+    # rebuilt a version's provisions since). None when the writer sent the provisions.
+    ids: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+
+
+def step_rows(d: Diff, ids: tuple[tuple[int, ...], tuple[int, ...]] | None = None) -> StepRows:
+    """The :class:`StepRows` of ``d``."""
+    changes = tuple(
+        (
+            tuple(p.ordinal for p in ch.old),
+            tuple(p.ordinal for p in ch.new),
+            ch.kind,
+            int(ch.renumbered),
+            int(ch.moved),
+            round(float(ch.similarity), 4),
+            _terms_json(ch.terms),
+        )
+        for ch in d.changes
+    )
+    summary = json.dumps(d.summary())
+    return StepRows(summary, d.headline(), diff_engine.pack(d), changes, ids)
+
+
 def _link_rows(
-    doc: str, old: Version, new: Version, n: int, ch: Change, old_ids: dict, new_ids: dict
+    doc: str, old: Version, new: Version, n: int, ch: ChangeRow, old_ids: dict, new_ids: dict
 ) -> list[dict]:
     """The rows of one change: one per (old, new) provision pair, so a split is one row per
     piece and a merge one row per source; ``change`` = ``n`` ties them together."""
-    olds = [old_ids[p.ordinal] for p in ch.old] or [None]
-    news = [new_ids[p.ordinal] for p in ch.new] or [None]
-    terms = _terms_json(ch.terms)
+    olds = [old_ids[o] for o in ch[0]] or [None]
+    news = [new_ids[w] for w in ch[1]] or [None]
+    kind, renumbered, moved, similarity, terms = ch[2:]
     return [
         {
             "document": doc,
@@ -52,10 +92,10 @@ def _link_rows(
             "change": n,
             "old_provision": o,
             "new_provision": w,
-            "kind": ch.kind,
-            "renumbered": int(ch.renumbered),
-            "moved": int(ch.moved),
-            "similarity": round(float(ch.similarity), 4),
+            "kind": kind,
+            "renumbered": renumbered,
+            "moved": moved,
+            "similarity": similarity,
             "terms": terms,
         }
         for o in olds
@@ -68,28 +108,37 @@ def _link_pair(store: Store, old: Version, new: Version, d: Diff | None = None) 
     step and its links."""
     if d is None:
         d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
-    _store_step(store, old, new, d)
+    _store_step(store, old, new, step_rows(d))
     return d
 
 
-def _store_step(store: Store, old: Version, new: Version, d: Diff) -> None:
-    """Write the step and links of ``d`` between two consecutive versions, and cache it."""
+def _store_step(store: Store, old: Version, new: Version, rows: StepRows) -> None:
+    """Write the step and links of a diff between two consecutive versions, and cache
+    it. Rows a worker made from provisions that have been rebuilt since are not written:
+    the pair is diffed again here."""
     old_ids, new_ids = store.provision_ids(old.id), store.provision_ids(new.id)
+    if rows.ids is not None and rows.ids != (_in_order(old_ids), _in_order(new_ids)):
+        rows = step_rows(diff_provisions(store.provisions(old.id), store.provisions(new.id)))
     links: list[dict] = []
-    for n, ch in enumerate(d.changes):
+    for n, ch in enumerate(rows.changes):
         links.extend(_link_rows(old.document, old, new, n, ch, old_ids, new_ids))
     step = {
         "document": old.document,
         "from_version": old.id,
         "to_version": new.id,
-        "summary": json.dumps(d.summary()),
-        "headline": d.headline(),
+        "summary": rows.summary,
+        "headline": rows.headline,
         "engine": ENGINE,
     }
     store.insert_step(step, links)
     # The step's diff is what `tracker diff DOC OLD NEW` and the web diff page show for
     # these two versions: cached now, on the write path, so reads never compute it.
-    store.put_diff(old.id, new.id, ENGINE, diff_engine.pack(d))
+    store.put_diff(old.id, new.id, ENGINE, rows.packed)
+
+
+def _in_order(ids: dict[int, int]) -> tuple[int, ...]:
+    """Provision ids by ordinal (ordinal -> id, as :meth:`Store.provision_ids` gives)."""
+    return tuple(ids[k] for k in sorted(ids))
 
 
 def relink(store: Store, doc: str, jobs: int | None = 1) -> int:
@@ -97,12 +146,14 @@ def relink(store: Store, doc: str, jobs: int | None = 1) -> int:
     return relink_many(store, [doc], jobs)[doc]
 
 
-def _packed_diff(task: tuple[str, int, int]) -> bytes:
-    """Worker side of :func:`relink_many`: one pair's diff, packed (compact to send)."""
+def _step_of_ids(task: tuple[str, int, int]) -> StepRows:
+    """Worker side of :func:`relink_many`: one pair of committed versions, read on the
+    worker's own connection and diffed."""
     path, old_id, new_id = task
-    with Store(path, readonly=True) as store:
+    with Store(path, readonly=True) as store, store.snapshot():
         d = diff_provisions(store.provisions(old_id), store.provisions(new_id))
-    return diff_engine.pack(d)
+        ids = (_in_order(store.provision_ids(old_id)), _in_order(store.provision_ids(new_id)))
+    return step_rows(d, ids)
 
 
 def relink_many(
@@ -117,20 +168,17 @@ def relink_many(
 
     plan = [(doc, list(pairwise(store.versions(doc)))) for doc in docs]
     pairs = [(old, new) for _, steps in plan for old, new in steps]
-    computed: list[Diff] | None = None
+    computed: list[StepRows] | None = None
     if jobs != 1 and len(pairs) > 1:
         if store.db.conn.in_transaction:
             # Inside a caller's transaction (reparse), the workers could not see what it
             # has not committed: the provisions go with the pairs.
-            computed = list(_diffs_sent(store, pairs, jobs, "relink" if progress else None))
+            computed = list(_steps_sent(store, pairs, jobs, "relink" if progress else None))
         else:
             # Workers read the committed versions on their own connections: only ids are
             # sent.
             tasks = [(store.path, o.id, n.id) for o, n in pairs]
-            packed = map_pairs(_packed_diff, tasks, jobs, "relink" if progress else None)
-            computed = [
-                _unpacked(store, o, n, data) for (o, n), data in zip(pairs, packed, strict=True)
-            ]
+            computed = list(map_pairs(_step_of_ids, tasks, jobs, "relink" if progress else None))
     with store.transaction():
         # Under the write lock, the timelines again: a version added since the diffs were
         # computed would make them stale, and then they are computed here.
@@ -148,21 +196,22 @@ def relink_many(
         try:
             for k, (old, new) in enumerate(pairs):
                 if computed is not None:
-                    d = computed[k]
+                    rows = computed[k]
                 else:
                     d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
-                _store_step(store, old, new, d)
+                    rows = step_rows(d)
+                _store_step(store, old, new, rows)
                 bar.update(1)
         finally:
             bar.close()
     return {doc: len(steps) for doc, steps in plan}
 
 
-def _packed_of(task: tuple[list[Provision], list[Provision]]) -> bytes:
-    """Worker side of :func:`link_missing`: one pair's diff from the provisions sent with
-    it (the versions may not be committed yet, so the worker cannot read them), packed."""
+def _step_of_provisions(task: tuple[list[Provision], list[Provision]]) -> StepRows:
+    """Worker side of :func:`_steps_sent`: one pair's diff from the provisions sent with
+    it (the versions may not be committed yet, so the worker cannot read them)."""
     old, new = task
-    return diff_engine.pack(diff_provisions(old, new))
+    return step_rows(diff_provisions(old, new))
 
 
 # Pairs sent to the workers at once by link_missing: each batch's provisions are pickled
@@ -189,16 +238,16 @@ def link_missing(
         for from_version, _to_version in have - wanted:
             store.delete_lineage(doc, from_version)
         todo += [(o, n) for o, n in want if (o.id, n.id) not in have]
-    for (old, new), d in zip(todo, _diffs_sent(store, todo, jobs, "linking" if progress else None),
-                             strict=True):  # fmt: skip
-        _store_step(store, old, new, d)
+    sent = _steps_sent(store, todo, jobs, "linking" if progress else None)
+    for (old, new), rows in zip(todo, sent, strict=True):
+        _store_step(store, old, new, rows)
     return len(todo)
 
 
-def _diffs_sent(
+def _steps_sent(
     store: Store, pairs: list[tuple[Version, Version]], jobs: int | None, progress: str | None
-) -> Iterator[Diff]:
-    """The diff of each pair, in order, computed on ``jobs`` processes from the pairs'
+) -> Iterator[StepRows]:
+    """The step rows of each pair, in order, diffed on ``jobs`` processes from the pairs'
     provisions, which are sent to the workers: the versions may not be committed yet (a
     bulk import, a reparse), so a worker could not read them. Sent a batch at a time."""
     from .parallel import map_pairs
@@ -215,21 +264,11 @@ def _diffs_sent(
                 return loaded[version_id]
 
             tasks = [(provisions(o.id), provisions(n.id)) for o, n in batch]
-            for (po, pn), data in zip(tasks, map_pairs(_packed_of, tasks, jobs), strict=True):
-                d = diff_engine.unpack(data, po, pn)
-                if d is None:  # cannot happen: the same provisions on both sides
-                    d = diff_provisions(po, pn)
+            for rows in map_pairs(_step_of_provisions, tasks, jobs):
                 bar.update(1)
-                yield d
+                yield rows
     finally:
         bar.close()
-
-
-def _unpacked(store: Store, old: Version, new: Version, data: bytes) -> Diff:
-    d = diff_engine.unpack(data, store.provisions(old.id), store.provisions(new.id))
-    if d is None:  # cannot happen unless a version changed under us: compute it here
-        d = diff_provisions(store.provisions(old.id), store.provisions(new.id))
-    return d
 
 
 @dataclass(frozen=True)
