@@ -17,7 +17,7 @@ from pathlib import Path
 from . import dates
 from .errors import Conflict, InputError, TrackerError
 from .links import link_missing, link_version, plan_links
-from .provisions import BUILDER, VERSION_KINDS
+from .provisions import BUILDER, VERSION_KINDS, Provision
 from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
 from .store import Original, Store, Version
 
@@ -100,6 +100,7 @@ def add_version(
     tz: str = "UTC",
     reverts: bool = False,
     link: bool = True,
+    built: tuple[str, list[Provision]] | None = None,
 ) -> Added:
     """Store ``source`` as a new version of ``doc`` (created if new).
 
@@ -110,7 +111,9 @@ def add_version(
 
     With ``link`` False the version is stored without its links: only for a caller that
     links the document in the same transaction (:func:`~tracker.links.link_missing`, as
-    :func:`import_dir` does for many versions at once).
+    :func:`import_dir` does for many versions at once). ``built``: (kind, provisions)
+    already built from ``source`` (on a worker process); used when the version's kind is
+    that kind.
 
     Explicit arguments win over the source's front matter. Raises :class:`DateError`,
     :class:`InputError` or :class:`Conflict` (duplicate label) without writing anything.
@@ -124,7 +127,7 @@ def add_version(
     kind = (kind or meta.get("kind") or kind_of(source)).lower()
     if kind not in VERSION_KINDS:
         raise InputError(f"unknown kind {kind!r} (one of: {', '.join(VERSION_KINDS)})")
-    provisions = provisions_of(source, kind)
+    provisions = built[1] if built is not None and built[0] == kind else provisions_of(source, kind)
     if not provisions:
         raise InputError(f"{source.name}: no text to store")
     digest = sha256(source.text)
@@ -229,28 +232,28 @@ def import_dir(
             files.append((doc_dir.name, f))
     if not files and not failed:
         raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
-    plan: list[tuple[str, Source]] = []
+    plan: list[tuple[str, Source, tuple[str, list[Provision]] | None]] = []
     # Reading (parsing PDFs, DOCX, HTML) is CPU work like diffing: on ``jobs`` processes.
     tasks = [(f, max_bytes) for _, f in files]
     read = map_pairs(_read_file, tasks, jobs, "reading" if progress else None, unit="file")
-    for (doc, f), (source, error) in zip(files, read, strict=True):
+    for (doc, f), (source, built, error) in zip(files, read, strict=True):
         if source is None:
             assert error is not None  # a worker returns a source or the error instead
             if not keep_going:
                 raise error
             failed.append((str(f), _reason(error, str(f))))
         else:
-            plan.append((doc, source))
+            plan.append((doc, source, built))
     added: list[Added] = []
     skipped: list[Added] = []
     bar = progress_bar("storing" if progress else None, len(plan), unit="file")
     try:
         with store.transaction():
-            for doc, source in plan:
+            for doc, source, built in plan:
                 try:
                     # A savepoint: with keep_going, a file that fails costs only itself.
                     with store.transaction():
-                        result = add_version(store, doc, source, link=False)
+                        result = add_version(store, doc, source, link=False, built=built)
                 except TrackerError as exc:
                     if not keep_going:
                         raise type(exc)(f"{source.name}: {exc}") from None
@@ -266,14 +269,21 @@ def import_dir(
     return ImportResult(added, skipped, failed)
 
 
-def _read_file(task: tuple[Path, int]) -> tuple[Source | None, TrackerError | None]:
-    """Worker side of :func:`import_dir`: one file read by its extension's format, or the
-    error that refused it (sent back, raised or listed by the caller)."""
+def _read_file(
+    task: tuple[Path, int],
+) -> tuple[Source | None, tuple[str, list[Provision]] | None, TrackerError | None]:
+    """Worker side of :func:`import_dir`: one file read by its extension's format, with
+    its kind and provisions built here too (building them was a fifth of what the single
+    writing process did), or the error that refused it (sent back, raised or listed by
+    the caller)."""
     path, max_bytes = task
     try:
-        return read_path(path, max_bytes, format=import_format(path)), None
+        source = read_path(path, max_bytes, format=import_format(path))
     except TrackerError as exc:
-        return None, exc
+        return None, None, exc
+    kind = (source.meta.get("kind") or kind_of(source)).lower()
+    built = (kind, provisions_of(source, kind)) if kind in VERSION_KINDS else None
+    return source, built, None
 
 
 def _reason(exc: TrackerError, name: str) -> str:
