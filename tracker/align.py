@@ -104,7 +104,14 @@ CANDIDATES = 5  # index candidates scored per leftover, at most
 CANDIDATE_SHARE = 0.4  # ... and only those sharing this share of the best one's weight
 PROBES = 12  # rarest words of a leftover looked up in the index
 POSTING_CAP = 64  # stems on more leftovers than this are too common to propose candidates
-GAP_CELLS = 4096  # largest gap (old x new leftovers) scored in full
+GAP_CELLS = 4096  # largest gap (old x new leftovers) scored at all, in full or banded
+# A gap of up to GAP_FULL cells is scored in full (a real redraft's gaps are that small).
+# A bigger one only on a band around its diagonal, of half-width GAP_BAND plus the
+# difference in size of its two sides, and at the index candidates of its old leftovers:
+# a pair far off the diagonal with no word evidence is one that position should not pair
+# anyway. A square gap of 64 a side costs 9 cells a row instead of 64.
+GAP_FULL = 256
+GAP_BAND = 4
 # Cells scored in full over all gaps, per provision of both versions: keeps the total
 # linear (a cell costs ~2 us; 20 per provision is ~0.2 s at 5,000 provisions a side).
 GAP_BUDGET_PER_PROVISION = 20
@@ -781,10 +788,14 @@ def _pair_gap(
     parallel = top and related and len(lvl_old) == len(lvl_new)
     cells = len(lvl_old) * len(lvl_new)
     if cells <= min(GAP_CELLS, budget):
-        budget -= cells
-        if top:
+        if top and cells > GAP_FULL:
+            scored = _band(sc, cands, lvl_old, lvl_new, parallel)
+            budget -= len(scored)
+        elif top:
+            budget -= cells
             scored = sc.block(lvl_old, lvl_new)
         else:
+            budget -= cells
             scored = [
                 (i, j, sc.score(i, j))
                 for i in lvl_old
@@ -807,6 +818,38 @@ def _pair_gap(
     for i, j, _ in _best_chain(found):
         st.link(i, j, sc.score(i, j))
     return budget
+
+
+def _band(
+    sc: _Scorer,
+    cands: dict[int, list[tuple[int, float]]],
+    olds: list[int],
+    news: list[int],
+    parallel: bool,
+) -> list[tuple[int, int, float]]:
+    """(i, j, score) of a big gap's cells near its diagonal (see GAP_FULL), at its old
+    leftovers' index candidates (scores reused), and, where the numbering ran in
+    ``parallel``, at a new point with the old one's number; in (i, j) order."""
+    new = sc.provs[1]
+    n, m = len(olds), len(news)
+    half = abs(n - m) + GAP_BAND
+    place = {j: b for b, j in enumerate(news)}
+    numbered = {new[j].number: j for j in reversed(news) if new[j].number} if parallel else {}
+    sets, norms, longest = sc._right(news)
+    out = []
+    for a, i in enumerate(olds):
+        mid = a * m // n
+        lo, hi = max(0, mid - half), min(m, mid + half + 1)
+        row = sc._row(i, (sets[lo:hi], norms[lo:hi], longest))
+        out += zip(repeat(i), news[lo:hi], row)
+        for j, s in cands.get(i, ()):
+            if not lo <= place.get(j, lo) < hi:
+                out.append((i, j, s))
+        j = numbered.get(sc.provs[0][i].number, -1) if parallel else -1
+        if j >= 0 and not lo <= place[j] < hi and all(j != c for c, _ in cands.get(i, ())):
+            out.append((i, j, sc.score(i, j)))
+    out.sort()
+    return out
 
 
 def _gap_weight(a: Provision, b: Provision, s: float, floor: float, parallel: bool) -> float:
