@@ -810,13 +810,14 @@ def _pair_gap(
             for j, s in cands.get(i, ())
             if j in in_gap and (top or _parents_paired(st, parents, i, j))
         ]
-    found = [
-        (i, j, w)
-        for i, j, s in scored
-        if (w := _gap_weight(old[i], new[j], s, floor, parallel)) >= 0
-    ]
+    found = []
+    kept = {}  # the scores of the qualifying cells: a chosen pair is not scored again
+    for i, j, s in scored:
+        if (w := _gap_weight(old[i], new[j], s, floor, parallel)) >= 0:
+            found.append((i, j, w))
+            kept[i, j] = s
     for i, j, _ in _best_chain(found):
-        st.link(i, j, sc.score(i, j))
+        st.link(i, j, kept[i, j])
     return budget
 
 
