@@ -298,6 +298,7 @@ class _Scorer:
         self.idf = _Idf((w, max(0.0, top - math.log(c * step))) for w, c in df.items())
         self.idf.default = top
         self.weights: dict[frozenset[str], float] = {}
+        self.right: dict[int, tuple[frozenset[str], float]] = {}  # new j -> (words, weight)
 
     def words(self, side: int, k: int) -> frozenset[str]:
         """Words of provision k, with its sub-points' words if it is a point."""
@@ -368,12 +369,16 @@ class _Scorer:
         """What :meth:`_row` needs of the new provisions: (words, weight) of each, their
         texts, and the longest text's length."""
         new = self.provs[1]
-        sets = []
-        for j in news:
-            b = self.words(1, j)
-            sets.append((b, self._total(b)))
+        # Per new provision once (a leftover is on several rows): a lookup per cell.
+        known = self.right
+        sets = [known.get(j) or self._entry(j) for j in news]
         norms = [new[j].norm for j in news]
         return sets, norms, max(map(len, norms), default=0)
+
+    def _entry(self, j: int) -> tuple[frozenset[str], float]:
+        b = self.words(1, j)
+        e = self.right[j] = (b, self._total(b))
+        return e
 
     def _row(self, i: int, right: tuple[list, list[str], int]) -> list[float]:
         # One loop for the word overlap, and the character ratios of the whole row in one
@@ -668,18 +673,28 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
         if i < 0:
             for w in sc.words(1, j):
                 index[w].append(j)
+    # Each indexed word gets its rank by (weight, word), from 1: a leftover's probes are
+    # then its highest ranks, sorted at C speed (a key function per word cost more). Ties
+    # in weight are broken by the word itself: a set's order follows the process's hash
+    # seed, and the same two texts must give the same diff in every process.
+    ranked = sorted(index, key=lambda w: (idf[w], w))
+    rank = {w: r for r, w in enumerate(ranked, 1)}
+    # What a probe adds, by rank: its posting and weight, or nothing for a word that
+    # weighs nothing or is on too many leftovers (it still takes a probe's place).
+    adds: list[tuple[list[int], float] | None] = [None]
+    for w in ranked:
+        post, wt = index[w], idf[w]
+        adds.append((post, wt) if wt > 0 and len(post) <= POSTING_CAP else None)
+    get_rank = rank.get
     out: dict[int, list[tuple[int, float]]] = {}
     for i, j0 in enumerate(st.o2n):
         if j0 >= 0:
             continue
-        # Ties in weight broken by the word itself: a set's order follows the process's
-        # hash seed, and the same two texts must give the same diff in every process.
-        probes = sorted(filter(index.__contains__, sc.words(0, i)), key=lambda w: (idf[w], w))
+        probes = sorted(filter(None, map(get_rank, sc.words(0, i))))
         acc: dict[int, float] = defaultdict(float)
-        for w in probes[-PROBES:]:
-            post = index[w]
-            wt = idf[w]
-            if wt > 0 and len(post) <= POSTING_CAP:
+        for r in probes[-PROBES:]:
+            if (add := adds[r]) is not None:
+                post, wt = add
                 for j in post:
                     acc[j] += wt
         if not acc:
