@@ -129,6 +129,7 @@ COMMON_SHARE = 0.25  # a word in this share of provisions or more has no weight
 # it is rescaled to [0, 1], so a ratio of 0.8 scores 0.5. Word overlap of SURFACE_SKIP or
 # more already says "nearly identical": the ratio, the costly half of a score, is skipped.
 RATIO_FLOOR = 0.6
+_RATIO_CUTOFF = round(100 * RATIO_FLOOR)  # rapidfuzz's scale
 SURFACE_SKIP = 0.9
 
 # Figures first (the word diff's FIGURE), so that "600,000" or "$100" stay whole; then words.
@@ -246,7 +247,7 @@ def _ratio(a: str, b: str) -> float:
     if 2 * min(len(a), len(b)) < RATIO_FLOOR * total:
         return 0.0  # no ratio can reach RATIO_FLOOR at these lengths
     if total <= _RATIO_CHARS:
-        return fuzz.ratio(a, b, score_cutoff=round(100 * RATIO_FLOOR)) / 100
+        return fuzz.ratio(a, b, score_cutoff=_RATIO_CUTOFF) / 100
     common = Counter(a.split()) & Counter(b.split())
     return 2 * sum((len(w) + 1) * c for w, c in common.items()) / (total + 2) if total else 1.0
 
@@ -396,13 +397,15 @@ class _Scorer:
         ]
         na = self.provs[0][i].norm
         if len(na) + longest <= _RATIO_CHARS:
-            found = process.extract(
-                na, norms, scorer=fuzz.ratio, score_cutoff=round(100 * RATIO_FLOOR), limit=None
-            )
-            ratios = [(k, r / 100) for _, r, k in found]
-        else:
-            ratios = [(k, _ratio(na, nb)) for k, nb in enumerate(norms)]
-        for k, r in ratios:
+            # Only the ratios that reach the cutoff come back, a few in a row.
+            for _, r, k in process.extract(
+                na, norms, scorer=fuzz.ratio, score_cutoff=_RATIO_CUTOFF, limit=None
+            ):
+                if out[k] < SURFACE_SKIP:
+                    out[k] = max(out[k], (r / 100 - RATIO_FLOOR) / (1 - RATIO_FLOOR))
+            return out
+        for k, nb in enumerate(norms):
+            r = _ratio(na, nb)
             if out[k] < SURFACE_SKIP and r >= RATIO_FLOOR:
                 out[k] = max(out[k], (r - RATIO_FLOOR) / (1 - RATIO_FLOOR))
         return out
@@ -679,7 +682,8 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
     # then its highest ranks, sorted at C speed (a key function per word cost more). Ties
     # in weight are broken by the word itself: a set's order follows the process's hash
     # seed, and the same two texts must give the same diff in every process.
-    ranked = sorted(index, key=lambda w: (idf[w], w))
+    weights = map(idf.get, index, repeat(idf.default))  # idf[w], without __missing__ calls
+    ranked = [w for _, w in sorted(zip(weights, index, strict=True))]
     rank = {w: r for r, w in enumerate(ranked, 1)}
     # What a probe adds, by rank: its posting and weight, or nothing for a word that
     # weighs nothing or is on too many leftovers (it still takes a probe's place).
