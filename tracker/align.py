@@ -834,9 +834,18 @@ def _pair_gap(
     found = []
     kept = {}  # the scores of the qualifying cells: a chosen pair is not scored again
     for i, j, s in scored:
-        if (w := _gap_weight(old[i], new[j], s, floor, parallel)) >= 0:
-            found.append((i, j, w))
-            kept[i, j] = s
+        # A pair's weight in the gap's chain is its score, from the floor up. In a gap where
+        # the numbering ran in ``parallel``, a point that kept its number qualifies whatever
+        # its score, at FLOOR_SLOT at least (no floor is under FLOOR_SLOT). Inline: a call
+        # per cell cost more than the test.
+        if s >= floor:
+            w = s
+        elif parallel and old[i].number == new[j].number != "":
+            w = max(s, FLOOR_SLOT)
+        else:
+            continue
+        found.append((i, j, w))
+        kept[i, j] = s
     for i, j, _ in _best_chain(found):
         st.link(i, j, kept[i, j])
     return budget
@@ -872,15 +881,6 @@ def _band(
             out.append((i, j, sc.score(i, j)))
     out.sort()
     return out
-
-
-def _gap_weight(a: Provision, b: Provision, s: float, floor: float, parallel: bool) -> float:
-    """A pair's weight in its gap's chain, or -1 when it does not qualify. In a gap where
-    the numbering ran in ``parallel``, a point that kept its number qualifies whatever its
-    score."""
-    if parallel and a.number != "" and a.number == b.number:
-        return max(s, FLOOR_SLOT)
-    return s if s >= floor else -1.0
 
 
 def _parents_paired(st: _State, parents: tuple[list[int], list[int]], i: int, j: int) -> bool:
