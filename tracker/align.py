@@ -17,8 +17,9 @@ Instead, in near-linear time:
    versions into gaps. Inside a gap, leftovers are paired in order at a low floor: a
    provision reworded beyond recognition but still in its place stays ``modified``. The
    floors are on IDF overlap, which two unrelated provisions sharing only common words do
-   not reach. Gaps are scored in full within a cell budget that keeps the total linear;
-   beyond it only through the index candidates. Position counts only between versions of
+   not reach. Small gaps are scored in full, bigger ones on a band around their diagonal
+   and at the index candidates, within a cell budget that keeps the total linear; beyond
+   it only through the index candidates. Position counts only between versions of
    one text: ones that share an identical provision, pair a fifth of their provisions on
    content, or keep their pairs and candidates in order far beyond chance (a text
    reworded throughout); two unrelated texts are not paired by position.
@@ -783,9 +784,10 @@ def _pair_gap(
 ) -> int:
     """Pair in order the leftovers of one gap at one level (points when ``top``, else
     sub-points under parents paired to each other), by a max-weight increasing chain over
-    the qualifying pairs. The gap is scored in full when its cells fit in GAP_CELLS and in
-    what is left of ``budget``, else through the index candidates only. ``related``: the
-    texts are versions of one text (see :func:`align`). Returns the budget left."""
+    the qualifying pairs. The gap is scored when its cells fit in GAP_CELLS and in what is
+    left of ``budget`` (in full up to GAP_FULL cells, else on its band), else through the
+    index candidates only. ``related``: the texts are versions of one text (see
+    :func:`align`). Returns the budget left (a banded gap takes only the cells it scored)."""
     old, new = sc.provs
     o2n, n2o = st.o2n, st.n2o
     lvl_old = [i for i in olds if (old[i].depth == 0) == top and o2n[i] < 0]
