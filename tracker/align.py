@@ -703,12 +703,17 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
         if j0 >= 0:
             continue
         probes = sorted(filter(None, map(get_rank, sc.words(0, i))))
-        acc: dict[int, float] = defaultdict(float)
+        acc: dict[int, float] = {}
         for r in probes[-PROBES:]:
             if (add := adds[r]) is not None:
                 post, wt = add
-                for j in post:
-                    acc[j] += wt
+                if acc:
+                    for j in post:
+                        acc[j] = acc.get(j, 0.0) + wt
+                else:
+                    # The first posting (the least rare probe's, often the longest) in one
+                    # C-level pass: nothing to add to yet.
+                    acc = dict.fromkeys(post, wt)
         if not acc:
             out[i] = []
             continue
