@@ -879,7 +879,7 @@ def _band(
     place = {j: b for b, j in enumerate(news)}
     numbered = {new[j].number: j for j in reversed(news) if new[j].number} if parallel else {}
     sets, norms, longest = sc._right(news)
-    out = []
+    out: list[tuple[int, int, float]] = []
     for a, i in enumerate(olds):
         mid = a * m // n
         lo, hi = max(0, mid - half), min(m, mid + half + 1)
