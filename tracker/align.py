@@ -17,8 +17,9 @@ Instead, in near-linear time:
    versions into gaps. Inside a gap, leftovers are paired in order at a low floor: a
    provision reworded beyond recognition but still in its place stays ``modified``. The
    floors are on IDF overlap, which two unrelated provisions sharing only common words do
-   not reach. Gaps are scored in full within a cell budget that keeps the total linear;
-   beyond it only through the index candidates. Position counts only between versions of
+   not reach. Small gaps are scored in full, bigger ones on a band around their diagonal
+   and at the index candidates, within a cell budget that keeps the total linear; beyond
+   it only through the index candidates. Position counts only between versions of
    one text: ones that share an identical provision, pair a fifth of their provisions on
    content, or keep their pairs and candidates in order far beyond chance (a text
    reworded throughout); two unrelated texts are not paired by position.
@@ -104,9 +105,21 @@ CANDIDATES = 5  # index candidates scored per leftover, at most
 CANDIDATE_SHARE = 0.4  # ... and only those sharing this share of the best one's weight
 PROBES = 12  # rarest words of a leftover looked up in the index
 POSTING_CAP = 64  # stems on more leftovers than this are too common to propose candidates
-GAP_CELLS = 4096  # largest gap (old x new leftovers) scored in full
-# Cells scored in full over all gaps, per provision of both versions: keeps the total
-# linear (a cell costs ~2 us; 20 per provision is ~0.2 s at 5,000 provisions a side).
+GAP_CELLS = 4096  # largest gap (old x new leftovers) scored at all, in full or banded
+# A gap of up to GAP_FULL cells is scored in full (a redraft's gaps are mostly that small).
+# A bigger one only on a band around its diagonal, of half-width GAP_BAND plus the
+# difference in size of its two sides, and at the index candidates of its old leftovers:
+# a pair far off the diagonal with no word evidence is one that position should not pair
+# anyway. A square gap of 64 a side costs 9 cells a row instead of 64; on the benchmark
+# reworded throughout, 39,733 cells instead of 125,096 (~0.25 s of CPU), same pairs. The
+# cost: a pair off the band that is not among its old provision's index candidates (no
+# rare word in common, or five better-sharing ones) is not paired by position, whatever
+# its score; in a gap whose numbering ran in parallel, a point that kept its number is
+# still scored against its namesake.
+GAP_FULL = 256
+GAP_BAND = 4
+# Cells scored over all gaps, per provision of both versions: keeps the total linear (a
+# cell costs ~2-4 us; 20 per provision is ~0.2-0.4 s at 5,000 provisions a side).
 GAP_BUDGET_PER_PROVISION = 20
 # Weight of an unpaired in-order candidate in the anchor chain, per unit of its score,
 # against 1 for a pair: small enough that candidates only break ties between chains with
@@ -122,6 +135,7 @@ COMMON_SHARE = 0.25  # a word in this share of provisions or more has no weight
 # it is rescaled to [0, 1], so a ratio of 0.8 scores 0.5. Word overlap of SURFACE_SKIP or
 # more already says "nearly identical": the ratio, the costly half of a score, is skipped.
 RATIO_FLOOR = 0.6
+_RATIO_CUTOFF = round(100 * RATIO_FLOOR)  # rapidfuzz's scale
 SURFACE_SKIP = 0.9
 
 # Figures first (the word diff's FIGURE), so that "600,000" or "$100" stay whole; then words.
@@ -202,14 +216,16 @@ def _words(norm: str) -> frozenset[str]:
         # spaces, and what each piece adds comes from one cached lookup: running the token
         # regex over every text cost about half of this function. (A figure token implies a
         # digit in the text, so its shape needs no separate test.)
+        # All pieces seen before, in one C-level pass; a KeyError (a new piece, or the cache
+        # cleared by another thread meanwhile) falls back to the slow path. A pass of
+        # lookups, a test for a miss, then the set cost a quarter more.
         pieces = norm.split(" ")
-        cached = list(map(_FEATURES.get, pieces))
-        if None in cached:
+        try:
+            return frozenset(chain.from_iterable(map(_FEATURES.__getitem__, pieces)))
+        except KeyError:
             get = _FEATURES.get  # (get, not a test then an index: another thread may clear)
             found = [f if (f := get(p)) is not None else _piece_features(p) for p in pieces]
             return frozenset(chain.from_iterable(found))
-        # No None in it (just tested): a cast, not a filter, on this hot path.
-        return frozenset(chain.from_iterable(cast(list[tuple[str, ...]], cached)))
     words = set(_TOKEN.findall(norm)) - _STOP
     seen = set(map(_STEMS.get, words))  # C-speed for the words seen before
     missing = None in seen
@@ -237,7 +253,7 @@ def _ratio(a: str, b: str) -> float:
     if 2 * min(len(a), len(b)) < RATIO_FLOOR * total:
         return 0.0  # no ratio can reach RATIO_FLOOR at these lengths
     if total <= _RATIO_CHARS:
-        return fuzz.ratio(a, b, score_cutoff=round(100 * RATIO_FLOOR)) / 100
+        return fuzz.ratio(a, b, score_cutoff=_RATIO_CUTOFF) / 100
     common = Counter(a.split()) & Counter(b.split())
     return 2 * sum((len(w) + 1) * c for w, c in common.items()) / (total + 2) if total else 1.0
 
@@ -291,6 +307,7 @@ class _Scorer:
         self.idf = _Idf((w, max(0.0, top - math.log(c * step))) for w, c in df.items())
         self.idf.default = top
         self.weights: dict[frozenset[str], float] = {}
+        self.right: dict[int, tuple[frozenset[str], float]] = {}  # new j -> (words, weight)
 
     def words(self, side: int, k: int) -> frozenset[str]:
         """Words of provision k, with its sub-points' words if it is a point."""
@@ -361,12 +378,16 @@ class _Scorer:
         """What :meth:`_row` needs of the new provisions: (words, weight) of each, their
         texts, and the longest text's length."""
         new = self.provs[1]
-        sets = []
-        for j in news:
-            b = self.words(1, j)
-            sets.append((b, self._total(b)))
+        # Per new provision once (a leftover is on several rows): a lookup per cell.
+        known = self.right
+        sets = [known.get(j) or self._entry(j) for j in news]
         norms = [new[j].norm for j in news]
         return sets, norms, max(map(len, norms), default=0)
+
+    def _entry(self, j: int) -> tuple[frozenset[str], float]:
+        b = self.words(1, j)
+        e = self.right[j] = (b, self._total(b))
+        return e
 
     def _row(self, i: int, right: tuple[list, list[str], int]) -> list[float]:
         # One loop for the word overlap, and the character ratios of the whole row in one
@@ -382,13 +403,15 @@ class _Scorer:
         ]
         na = self.provs[0][i].norm
         if len(na) + longest <= _RATIO_CHARS:
-            found = process.extract(
-                na, norms, scorer=fuzz.ratio, score_cutoff=round(100 * RATIO_FLOOR), limit=None
-            )
-            ratios = [(k, r / 100) for _, r, k in found]
-        else:
-            ratios = [(k, _ratio(na, nb)) for k, nb in enumerate(norms)]
-        for k, r in ratios:
+            # Only the ratios that reach the cutoff come back, a few in a row.
+            for _, r, k in process.extract(
+                na, norms, scorer=fuzz.ratio, score_cutoff=_RATIO_CUTOFF, limit=None
+            ):
+                if out[k] < SURFACE_SKIP:
+                    out[k] = max(out[k], (r / 100 - RATIO_FLOOR) / (1 - RATIO_FLOOR))
+            return out
+        for k, nb in enumerate(norms):
+            r = _ratio(na, nb)
             if out[k] < SURFACE_SKIP and r >= RATIO_FLOOR:
                 out[k] = max(out[k], (r - RATIO_FLOOR) / (1 - RATIO_FLOOR))
         return out
@@ -661,20 +684,36 @@ def _candidates(st: _State, sc: _Scorer) -> dict[int, list[tuple[int, float]]]:
         if i < 0:
             for w in sc.words(1, j):
                 index[w].append(j)
+    # Each indexed word gets its rank by (weight, word), from 1: a leftover's probes are
+    # then its highest ranks, sorted at C speed (a key function per word cost more). Ties
+    # in weight are broken by the word itself: a set's order follows the process's hash
+    # seed, and the same two texts must give the same diff in every process.
+    weights = map(idf.get, index, repeat(idf.default))  # idf[w], without __missing__ calls
+    ranked = [w for _, w in sorted(zip(weights, index, strict=True))]
+    rank = {w: r for r, w in enumerate(ranked, 1)}
+    # What a probe adds, by rank: its posting and weight, or nothing for a word that
+    # weighs nothing or is on too many leftovers (it still takes a probe's place).
+    adds: list[tuple[list[int], float] | None] = [None]
+    for w in ranked:
+        post, wt = index[w], idf[w]
+        adds.append((post, wt) if wt > 0 and len(post) <= POSTING_CAP else None)
+    get_rank = rank.get
     out: dict[int, list[tuple[int, float]]] = {}
     for i, j0 in enumerate(st.o2n):
         if j0 >= 0:
             continue
-        # Ties in weight broken by the word itself: a set's order follows the process's
-        # hash seed, and the same two texts must give the same diff in every process.
-        probes = sorted(filter(index.__contains__, sc.words(0, i)), key=lambda w: (idf[w], w))
-        acc: dict[int, float] = defaultdict(float)
-        for w in probes[-PROBES:]:
-            post = index[w]
-            wt = idf[w]
-            if wt > 0 and len(post) <= POSTING_CAP:
-                for j in post:
-                    acc[j] += wt
+        probes = sorted(filter(None, map(get_rank, sc.words(0, i))))
+        acc: dict[int, float] = {}
+        for r in probes[-PROBES:]:
+            if (add := adds[r]) is not None:
+                post, wt = add
+                if acc:
+                    for j in post:
+                        acc[j] = acc.get(j, 0.0) + wt
+                else:
+                    # The first posting (the least rare probe's, often the longest) in one
+                    # C-level pass: nothing to add to yet.
+                    acc = dict.fromkeys(post, wt)
         if not acc:
             out[i] = []
             continue
@@ -755,9 +794,10 @@ def _pair_gap(
 ) -> int:
     """Pair in order the leftovers of one gap at one level (points when ``top``, else
     sub-points under parents paired to each other), by a max-weight increasing chain over
-    the qualifying pairs. The gap is scored in full when its cells fit in GAP_CELLS and in
-    what is left of ``budget``, else through the index candidates only. ``related``: the
-    texts are versions of one text (see :func:`align`). Returns the budget left."""
+    the qualifying pairs. The gap is scored when its cells fit in GAP_CELLS and in what is
+    left of ``budget`` (in full up to GAP_FULL cells, else on its band), else through the
+    index candidates only. ``related``: the texts are versions of one text (see
+    :func:`align`). Returns the budget left (a banded gap takes only the cells it scored)."""
     old, new = sc.provs
     o2n, n2o = st.o2n, st.n2o
     lvl_old = [i for i in olds if (old[i].depth == 0) == top and o2n[i] < 0]
@@ -781,10 +821,14 @@ def _pair_gap(
     parallel = top and related and len(lvl_old) == len(lvl_new)
     cells = len(lvl_old) * len(lvl_new)
     if cells <= min(GAP_CELLS, budget):
-        budget -= cells
-        if top:
+        if top and cells > GAP_FULL:
+            scored = _band(sc, cands, lvl_old, lvl_new, parallel)
+            budget -= len(scored)
+        elif top:
+            budget -= cells
             scored = sc.block(lvl_old, lvl_new)
         else:
+            budget -= cells
             scored = [
                 (i, j, sc.score(i, j))
                 for i in lvl_old
@@ -799,23 +843,56 @@ def _pair_gap(
             for j, s in cands.get(i, ())
             if j in in_gap and (top or _parents_paired(st, parents, i, j))
         ]
-    found = [
-        (i, j, w)
-        for i, j, s in scored
-        if (w := _gap_weight(old[i], new[j], s, floor, parallel)) >= 0
-    ]
+    found = []
+    kept = {}  # the scores of the qualifying cells: a chosen pair is not scored again
+    for i, j, s in scored:
+        # A pair's weight in the gap's chain is its score, from the floor up. In a gap where
+        # the numbering ran in ``parallel``, a point that kept its number qualifies whatever
+        # its score, at FLOOR_SLOT at least (no floor is under FLOOR_SLOT). Inline: a call
+        # per cell cost more than the test.
+        if s >= floor:
+            w = s
+        elif parallel and old[i].number == new[j].number != "":
+            w = max(s, FLOOR_SLOT)
+        else:
+            continue
+        found.append((i, j, w))
+        kept[i, j] = s
     for i, j, _ in _best_chain(found):
-        st.link(i, j, sc.score(i, j))
+        st.link(i, j, kept[i, j])
     return budget
 
 
-def _gap_weight(a: Provision, b: Provision, s: float, floor: float, parallel: bool) -> float:
-    """A pair's weight in its gap's chain, or -1 when it does not qualify. In a gap where
-    the numbering ran in ``parallel``, a point that kept its number qualifies whatever its
-    score."""
-    if parallel and a.number != "" and a.number == b.number:
-        return max(s, FLOOR_SLOT)
-    return s if s >= floor else -1.0
+def _band(
+    sc: _Scorer,
+    cands: dict[int, list[tuple[int, float]]],
+    olds: list[int],
+    news: list[int],
+    parallel: bool,
+) -> list[tuple[int, int, float]]:
+    """(i, j, score) of a big gap's cells near its diagonal (see GAP_FULL), at its old
+    leftovers' index candidates (scores reused), and, where the numbering ran in
+    ``parallel``, at a new point with the old one's number; in (i, j) order."""
+    new = sc.provs[1]
+    n, m = len(olds), len(news)
+    half = abs(n - m) + GAP_BAND
+    place = {j: b for b, j in enumerate(news)}
+    numbered = {new[j].number: j for j in reversed(news) if new[j].number} if parallel else {}
+    sets, norms, longest = sc._right(news)
+    out: list[tuple[int, int, float]] = []
+    for a, i in enumerate(olds):
+        mid = a * m // n
+        lo, hi = max(0, mid - half), min(m, mid + half + 1)
+        row = sc._row(i, (sets[lo:hi], norms[lo:hi], longest))
+        out += zip(repeat(i), news[lo:hi], row)
+        for j, s in cands.get(i, ()):
+            if not lo <= place.get(j, lo) < hi:
+                out.append((i, j, s))
+        j = numbered.get(sc.provs[0][i].number, -1) if parallel else -1
+        if j >= 0 and not lo <= place[j] < hi and all(j != c for c, _ in cands.get(i, ())):
+            out.append((i, j, sc.score(i, j)))
+    out.sort()
+    return out
 
 
 def _parents_paired(st: _State, parents: tuple[list[int], list[int]], i: int, j: int) -> bool:
