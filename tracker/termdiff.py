@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -546,19 +546,21 @@ _INERT: dict[str, str] = {}
 _INERT_CACHE = 100_000
 
 
-def _wordish(text: str) -> Iterator[tuple[int, str]]:
+def _wordish(text: str) -> list[tuple[int, str]]:
     """(start, word) of each _WORDISH match in ``text``. No match holds a space, so the
     text is taken piece by piece between spaces, and a piece of letters (most of them) is
     a match as it is: the regex runs only on the rest, as a match costs several times a
-    generator step."""
+    list append. (A list, not a generator: resuming a generator once per word cost more
+    than the list.)"""
+    out = []
     at = 0
     for piece in text.split(" "):
         if piece.isalpha():
-            yield at, piece
+            out.append((at, piece))
         elif piece:
-            for m in _WORDISH.finditer(piece):
-                yield at + m.start(), m.group(0)
+            out += [(at + m.start(), m.group(0)) for m in _WORDISH.finditer(piece)]
         at += len(piece) + 1
+    return out
 
 
 def _scan(text: str) -> list[tuple[str, int, int, str]]:
@@ -569,45 +571,63 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
     taken = 0
     prev = ""
     inert = _INERT
-    for s, w in _wordish(text):
-        if s < taken:
-            continue
-        lw = inert.get(w)
-        if lw is not None:
-            prev = lw
-            continue
-        lw = w.lower()
-        digit = w[0].isdigit() or (len(w) > 1 and w[1].isdigit())
-        if lw in _DEADLINE_START or digit:
-            if p := _DEADLINE.match(text, s):
-                out.append(("deadline", s, p.end(), p.group(0)))
-                taken, prev = p.end(), ""
+    at = 0
+    # _wordish's pieces, read here directly: an inert word of letters (most words) is
+    # then dealt with without building its (start, word) pair.
+    for piece in text.split(" "):
+        start = at
+        at += len(piece) + 1
+        if piece.isalpha():
+            if start < taken:
                 continue
-        if digit or w in _DATE_START_WORDS:
-            if p := _DATE.match(text, s):
-                if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in _INSIDE_FIGURE):
-                    out.append(("date", s, p.end(), p.group(0)))
+            lw = inert.get(piece)
+            if lw is not None:
+                prev = lw
+                continue
+            found: Iterable[tuple[int, str]] = ((start, piece),)
+        elif piece:
+            found = [(start + m.start(), m.group(0)) for m in _WORDISH.finditer(piece)]
+        else:
+            continue
+        for s, w in found:
+            if s < taken:
+                continue
+            lw = inert.get(w)
+            if lw is not None:
+                prev = lw
+                continue
+            lw = w.lower()
+            digit = w[0].isdigit() or (len(w) > 1 and w[1].isdigit())
+            if lw in _DEADLINE_START or digit:
+                if p := _DEADLINE.match(text, s):
+                    out.append(("deadline", s, p.end(), p.group(0)))
                     taken, prev = p.end(), ""
                     continue
-        if digit:
-            # A figure glued to letters (G8) or after a reference word is no quantity.
-            if w[0].isdigit() and s and text[s - 1].isalpha() or prev in _REFERENCES:
-                pass
-            elif not any(map(str.isalpha, w)):
+            if digit or w in _DATE_START_WORDS:
+                if p := _DATE.match(text, s):
+                    if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in _INSIDE_FIGURE):
+                        out.append(("date", s, p.end(), p.group(0)))
+                        taken, prev = p.end(), ""
+                        continue
+            if digit:
+                # A figure glued to letters (G8) or after a reference word is no quantity.
+                if w[0].isdigit() and s and text[s - 1].isalpha() or prev in _REFERENCES:
+                    pass
+                elif not any(map(str.isalpha, w)):
+                    out.append(("number", s, s + len(w), w))
+            elif lw in _NUMBER_WORD_SET or (
+                "-" in lw and all(x in _NUMBER_PARTS for x in lw.split("-"))
+            ):
                 out.append(("number", s, s + len(w), w))
-        elif lw in _NUMBER_WORD_SET or (
-            "-" in lw and all(x in _NUMBER_PARTS for x in lw.split("-"))
-        ):
-            out.append(("number", s, s + len(w), w))
-        elif lw in _NEGATORS or lw.endswith(("n't", "n’t")):
-            out.append(("negation", s, s + len(w), w))
-        elif lw in _MODALS:
-            out.append(("modal", s, s + len(w), w))
-        elif lw not in _DEADLINE_START and w not in _DATE_START_WORDS:
-            if len(inert) > _INERT_CACHE:  # a long-running server sees many documents
-                inert.clear()
-            inert[w] = lw
-        prev = lw
+            elif lw in _NEGATORS or lw.endswith(("n't", "n’t")):
+                out.append(("negation", s, s + len(w), w))
+            elif lw in _MODALS:
+                out.append(("modal", s, s + len(w), w))
+            elif lw not in _DEADLINE_START and w not in _DATE_START_WORDS:
+                if len(inert) > _INERT_CACHE:  # a long-running server sees many documents
+                    inert.clear()
+                inert[w] = lw
+            prev = lw
     return out
 
 
@@ -741,15 +761,18 @@ def _changed_words(old: str, new: str) -> tuple[list[tuple[int, str]], list[tupl
     """(start, folded word) of the words of each side not matched by a word of the other
     (multiset difference): "Ukraine will be given" -> "shall be provided to Ukraine" has
     changed words will, given | shall, provided, to. Each side's words read once."""
-    words_a = [(s, w.casefold()) for s, w in _wordish(old)]
-    words_b = [(s, w.casefold()) for s, w in _wordish(new)]
-    return _unmatched(words_a, words_b), _unmatched(words_b, words_a)
+    words_a, words_b = _wordish(old), _wordish(new)
+    fold_a = [w.casefold() for _, w in words_a]
+    fold_b = [w.casefold() for _, w in words_b]
+    return _unmatched(words_a, fold_a, fold_b), _unmatched(words_b, fold_b, fold_a)
 
 
-def _unmatched(words: list[tuple[int, str]], other: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    left = Counter(f for _, f in other)
+def _unmatched(
+    words: list[tuple[int, str]], folded: list[str], other: list[str]
+) -> list[tuple[int, str]]:
+    left = Counter(other)
     out = []
-    for s, f in words:
+    for (s, _), f in zip(words, folded, strict=True):
         if left[f] > 0:
             left[f] -= 1
         else:
@@ -909,17 +932,32 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
                 last_change = j
             j += 1
         j = last_change + 1
-        old = "".join(s for op, s in ops[i:j] if op != "+")
-        new = "".join(s for op, s in ops[i:j] if op != "-")
+        if j - i == 1:  # one run (a pure deletion or insertion): nothing to join
+            old, new = ("", ops[i][1]) if ops[i][0] == "+" else (ops[i][1], "")
+        elif j - i == 2 and ops[i][0] == "-" and ops[i + 1][0] == "+":  # most stretches
+            old, new = ops[i][1], ops[i + 1][1]
+        else:
+            old = "".join(s for op, s in ops[i:j] if op != "+")
+            new = "".join(s for op, s in ops[i:j] if op != "-")
         before = (ops[i - 1][1] if i > 0 else "")[-_CONTEXT:]
         after = (ops[j][1] if j < n else "")[:_CONTEXT]
         i = j
-        plain = _plain(old, new)
-        whole = _term((before, after), old, new, (before, after), True, plain)
-        if whole is None:
+        # _plain, written out: it runs on every stretch.
+        term = old + " " + new
+        if not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower())):
+            # No figure or phrase to cut it at, and only a deadline or date reaching in
+            # from the context can type it (_may_be_typed, its first set test written out:
+            # it rules out nearly every plain stretch, and a call to _term costs more).
+            if normalise(old) == normalise(new):
+                continue
+            near = before[-_REACH_NEAR:] + " " + after[:_REACH_NEAR]
+            if _REACH_WORDS.isdisjoint(_PLAIN.findall(near.lower())):
+                out.append(Term(old.strip(), new.strip(), None))
+            elif (t := _term((before, after), old, new, (before, after), True, True)) is not None:
+                out.append(t)
             continue
-        if plain:  # no figure or phrase to cut it at
-            out.append(whole)
+        whole = _term((before, after), old, new, (before, after), True, False)
+        if whole is None:
             continue
         # A stretch whose figures pair up is cut at them even when it is a rewording as a
         # whole: "600,000 personnel" -> "800,000 in peacetime" still holds a figure swap.
