@@ -114,7 +114,6 @@ def _codes(n: int) -> str:
 _DMP = diff_match_patch()
 # No timeout: a timed-out diff is silently wrong, and per pair the diff is cheap.
 _DMP.Diff_Timeout = 0
-_OPS = {0: "=", -1: "-", 1: "+"}
 
 # diff-match-patch's bisection costs about n + m + d^2 steps for n and m tokens and d
 # edits (~1 us a step in Python): a 200-word paragraph rewritten from scratch takes 0.1 s,
@@ -153,7 +152,8 @@ def _edit_floor(ta: list[str], tb: list[str]) -> int:
 def _diff_units(ta: list[str], tb: list[str], fast: bool = True) -> list[Op]:
     """Diff two unit lists (tokens) via one character per distinct unit: the longest
     common subsequence from rapidfuzz, or with ``fast=False`` from diff-match-patch's
-    bisection (the same kind of minimal diff; ties may be broken differently)."""
+    bisection (the same kind of minimal diff; ties may be broken differently). The runs
+    are in _tidy's normal form already."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
     ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
@@ -167,19 +167,35 @@ def _diff_units(ta: list[str], tb: list[str], fast: bool = True) -> list[Op]:
     _DMP.diff_cleanupSemantic(diffs)
     # Back to units: the "=" and "-" runs spell the old code string in order, the "=" and
     # "+" runs the new one, so each run is the next slice of units on its side(s). Cheaper
-    # than a reverse table looked up once per character.
+    # than a reverse table looked up once per character. Between two equalities the
+    # deletions are one slice of ``ta`` and the insertions one of ``tb``: each is joined
+    # once, and the runs come out as _tidy would put them (one join per run, not two).
     out: list[Op] = []
     at_a = at_b = 0
+    seg_a = seg_b = 0  # where the changes since the last equality start
     for op, s in diffs:
         n = len(s)
         if op == 1:
-            out.append(("+", "".join(tb[at_b : at_b + n])))
             at_b += n
-        else:
-            out.append((_OPS[op], "".join(ta[at_a : at_a + n])))
+        elif op == -1:
             at_a += n
-            if op == 0:
-                at_b += n
+        elif n:
+            if at_a > seg_a:
+                out.append(("-", "".join(ta[seg_a:at_a])))
+            if at_b > seg_b:
+                out.append(("+", "".join(tb[seg_b:at_b])))
+            text = "".join(ta[at_a : at_a + n])
+            if out and out[-1][0] == "=":
+                out[-1] = ("=", out[-1][1] + text)
+            else:
+                out.append(("=", text))
+            at_a += n
+            at_b += n
+            seg_a, seg_b = at_a, at_b
+    if at_a > seg_a:
+        out.append(("-", "".join(ta[seg_a:at_a])))
+    if at_b > seg_b:
+        out.append(("+", "".join(tb[seg_b:at_b])))
     return out
 
 
@@ -452,7 +468,10 @@ def word_ops(old: str, new: str) -> list[Op]:
         return [("=", old)] if old else []
     if not old or not new:
         return [("+", new)] if new else [("-", old)]
-    return _tidy(_diff_tokens(tokens(old), tokens(new)))
+    ta, tb = tokens(old), tokens(new)
+    if len(ta) * len(tb) <= _LCS_CELLS and len(ta) + len(tb) <= _MAX_TOKENS:
+        return _diff_units(ta, tb)  # _diff_tokens' first route, already tidy
+    return _tidy(_diff_tokens(ta, tb))
 
 
 # --- terms --------------------------------------------------------------------------------
@@ -631,19 +650,6 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
-def _features(before: str, term: str, after: str) -> dict[str, dict[str, int]]:
-    """For each kind found in the term, how often each (folded) text of that kind occurs;
-    kinds not found have no entry. Plain dicts, made only for kinds found: five Counters
-    per call, most left empty, were about a quarter of this function's time; with only
-    positive counts, dict equality is Counter equality."""
-    out: dict[str, dict[str, int]] = {}
-    for kind, _, _, t in _typed_spans(before, term, after):
-        counts = out.setdefault(kind, {})
-        key = " ".join(t.lower().split())
-        counts[key] = counts.get(key, 0) + 1
-    return out
-
-
 # A figure cut off from its scale or currency by the diff ("$100" changed, " billion"
 # equal) is widened to the whole amount so it reads "$100 billion -> $800 billion".
 _SCALE_AFTER = re.compile(
@@ -780,6 +786,17 @@ def _unmatched(
     return out
 
 
+def _kind_counts(spans: list[tuple[str, int, int, str]]) -> dict[str, dict[str, int]]:
+    """Kind -> how often each (folded) text of that kind occurs in ``spans``; kinds not
+    found have no entry."""
+    out: dict[str, dict[str, int]] = {}
+    for k, _, _, t in spans:
+        counts = out.setdefault(k, {})
+        key = " ".join(t.lower().split())
+        counts[key] = counts.get(key, 0) + 1
+    return out
+
+
 def _type(
     ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
 ) -> str | None:
@@ -797,32 +814,28 @@ def _type(
     spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
     if not spans_a and not spans_b:
         return None
+    # The kinds whose texts differ between the sides, first: most reworded stretches that
+    # hold a typed word hold the same ones on both sides ("will" kept), and then the
+    # changed words need not be read at all.
+    counts_a, counts_b = _kind_counts(spans_a), _kind_counts(spans_b)
+    differ = [kind for kind in TYPES if counts_a.get(kind) != counts_b.get(kind)]
+    if not differ:
+        return None
     changed_a, changed_b = _changed_words(old, new)
-    changed = [(spans_a, s, w) for s, w in changed_a] + [(spans_b, s, w) for s, w in changed_b]
-
-    def kinds_at(spans: list[tuple[str, int, int, str]], at: int) -> set[str]:
-        return {k for k, s, e, _ in spans if s <= at < e}
-
-    covered = [kinds_at(spans, s) for spans, s, _ in changed]
-    residual = sum(
-        1
-        for k, (_, _, w) in zip(covered, changed, strict=True)
-        if not k and w not in _FUNCTION_WORDS
-    )
+    covered: set[str] = set()  # the kinds some changed word lies in
+    residual = 0  # changed words neither typed nor function words
+    for spans, changed in ((spans_a, changed_a), (spans_b, changed_b)):
+        for at, w in changed:
+            hit = False
+            for k, s, e, _ in spans:
+                if s <= at < e:
+                    covered.add(k)
+                    hit = True
+            if not hit and w not in _FUNCTION_WORDS:
+                residual += 1
     swap = bool(old.strip() and new.strip())
-
-    def counts(spans: list[tuple[str, int, int, str]], kind: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for k, _, _, t in spans:
-            if k == kind:
-                key = " ".join(t.lower().split())
-                out[key] = out.get(key, 0) + 1
-        return out
-
-    for kind in TYPES:
-        if not any(kind in k for k in covered):
-            continue
-        if counts(spans_a, kind) == counts(spans_b, kind):
+    for kind in differ:
+        if kind not in covered:
             continue
         if residual <= (1 if swap else 0) or residual <= _LEEWAY.get(kind, 0):
             return kind
