@@ -724,6 +724,23 @@ def _plain(old: str, new: str) -> bool:
     return not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower()))
 
 
+def _same_normalised(old: str, new: str) -> bool:
+    """``normalise(old) == normalise(new)``, told without normalising when both are ASCII
+    and their first characters, letters or digits (or nothing), differ in lower case:
+    normalise then keeps that first character as it is, lowered (most stretches of a
+    rewording: "will be given" -> "shall be provided")."""
+    a, b = old[:1].lower(), new[:1].lower()
+    if (
+        a != b
+        and (a.isalnum() or not a)
+        and (b.isalnum() or not b)
+        and old.isascii()
+        and new.isascii()
+    ):
+        return False
+    return normalise(old) == normalise(new)
+
+
 def _may_be_typed(
     ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
 ) -> bool:
@@ -777,10 +794,11 @@ def _unmatched(
     words: list[tuple[int, str]], folded: list[str], other: list[str]
 ) -> list[tuple[int, str]]:
     left = Counter(other)
+    get = left.get  # dict's own lookup: Counter's [] calls __missing__ for a word not there
     out = []
     for (s, _), f in zip(words, folded, strict=True):
-        if left[f] > 0:
-            left[f] -= 1
+        if c := get(f):
+            left[f] = c - 1
         else:
             out.append((s, f))
     return out
@@ -857,7 +875,7 @@ def _term(
 ) -> Term | None:
     """The term of one changed stretch, None if it only changes what normalise folds.
     ``plain``: :func:`_plain` of the stretch when already known."""
-    if normalise(old) == normalise(new):
+    if _same_normalised(old, new):
         return None
     kind = _type(ctx_old, old, new, ctx_new, _plain(old, new) if plain is None else plain)
     old, new = old.strip(), new.strip()
@@ -961,7 +979,7 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
             # No figure or phrase to cut it at, and only a deadline or date reaching in
             # from the context can type it (_may_be_typed, its first set test written out:
             # it rules out nearly every plain stretch, and a call to _term costs more).
-            if normalise(old) == normalise(new):
+            if _same_normalised(old, new):
                 continue
             near = before[-_REACH_NEAR:] + " " + after[:_REACH_NEAR]
             if _REACH_WORDS.isdisjoint(_PLAIN.findall(near.lower())):
