@@ -582,10 +582,13 @@ def _wordish(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _scan(text: str) -> list[tuple[str, int, int, str]]:
+def _scan(text: str, stop: int | None = None) -> list[tuple[str, int, int, str]]:
     """(kind, start, end, text) of everything in ``text`` a term can be typed by. One pass
     over the words; the phrase patterns are only tried where a word can start one, which
-    keeps this ~10x cheaper than one big alternation tried at every position."""
+    keeps this ~10x cheaper than one big alternation tried at every position. With
+    ``stop``, only what starts before it (a phrase may still end after it)."""
+    if stop is None:
+        stop = len(text) + 1
     out = []
     taken = 0
     prev = ""
@@ -595,6 +598,8 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
     # then dealt with without building its (start, word) pair.
     for piece in text.split(" "):
         start = at
+        if start >= stop:
+            break
         at += len(piece) + 1
         if piece.isalpha():
             if start < taken:
@@ -611,6 +616,8 @@ def _scan(text: str) -> list[tuple[str, int, int, str]]:
         for s, w in found:
             if s < taken:
                 continue
+            if s >= stop:
+                break
             lw = inert.get(w)
             if lw is not None:
                 prev = lw
@@ -770,7 +777,9 @@ def _typed_spans(before: str, term: str, after: str) -> list[tuple[str, int, int
     deadlines and dates that reach into it from the context count, clipped to it."""
     lo, hi = len(before), len(before) + len(term)
     out = []
-    for kind, s, e, t in _scan(before + term + after):
+    # What starts after the term is never kept (but at an empty term's place): the scan
+    # stops there, and the words of ``after`` are only read by phrases reaching into it.
+    for kind, s, e, t in _scan(before + term + after, hi if hi > lo else hi + 1):
         if kind in _REACHING:
             if not (s < hi and e > lo or (lo == hi and s <= lo <= e)):
                 continue
