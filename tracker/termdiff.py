@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +114,6 @@ def _codes(n: int) -> str:
 _DMP = diff_match_patch()
 # No timeout: a timed-out diff is silently wrong, and per pair the diff is cheap.
 _DMP.Diff_Timeout = 0
-_OPS = {0: "=", -1: "-", 1: "+"}
 
 # diff-match-patch's bisection costs about n + m + d^2 steps for n and m tokens and d
 # edits (~1 us a step in Python): a 200-word paragraph rewritten from scratch takes 0.1 s,
@@ -153,7 +152,8 @@ def _edit_floor(ta: list[str], tb: list[str]) -> int:
 def _diff_units(ta: list[str], tb: list[str], fast: bool = True) -> list[Op]:
     """Diff two unit lists (tokens) via one character per distinct unit: the longest
     common subsequence from rapidfuzz, or with ``fast=False`` from diff-match-patch's
-    bisection (the same kind of minimal diff; ties may be broken differently)."""
+    bisection (the same kind of minimal diff; ties may be broken differently). The runs
+    are in _tidy's normal form already."""
     vocab = dict.fromkeys(ta + tb)  # distinct units in order of first appearance
     table = dict(zip(vocab, _codes(len(vocab)), strict=True)).__getitem__
     ca, cb = "".join(map(table, ta)), "".join(map(table, tb))
@@ -167,19 +167,35 @@ def _diff_units(ta: list[str], tb: list[str], fast: bool = True) -> list[Op]:
     _DMP.diff_cleanupSemantic(diffs)
     # Back to units: the "=" and "-" runs spell the old code string in order, the "=" and
     # "+" runs the new one, so each run is the next slice of units on its side(s). Cheaper
-    # than a reverse table looked up once per character.
+    # than a reverse table looked up once per character. Between two equalities the
+    # deletions are one slice of ``ta`` and the insertions one of ``tb``: each is joined
+    # once, and the runs come out as _tidy would put them (one join per run, not two).
     out: list[Op] = []
     at_a = at_b = 0
+    seg_a = seg_b = 0  # where the changes since the last equality start
     for op, s in diffs:
         n = len(s)
         if op == 1:
-            out.append(("+", "".join(tb[at_b : at_b + n])))
             at_b += n
-        else:
-            out.append((_OPS[op], "".join(ta[at_a : at_a + n])))
+        elif op == -1:
             at_a += n
-            if op == 0:
-                at_b += n
+        elif n:
+            if at_a > seg_a:
+                out.append(("-", "".join(ta[seg_a:at_a])))
+            if at_b > seg_b:
+                out.append(("+", "".join(tb[seg_b:at_b])))
+            text = "".join(ta[at_a : at_a + n])
+            if out and out[-1][0] == "=":
+                out[-1] = ("=", out[-1][1] + text)
+            else:
+                out.append(("=", text))
+            at_a += n
+            at_b += n
+            seg_a, seg_b = at_a, at_b
+    if at_a > seg_a:
+        out.append(("-", "".join(ta[seg_a:at_a])))
+    if at_b > seg_b:
+        out.append(("+", "".join(tb[seg_b:at_b])))
     return out
 
 
@@ -452,7 +468,10 @@ def word_ops(old: str, new: str) -> list[Op]:
         return [("=", old)] if old else []
     if not old or not new:
         return [("+", new)] if new else [("-", old)]
-    return _tidy(_diff_tokens(tokens(old), tokens(new)))
+    ta, tb = tokens(old), tokens(new)
+    if len(ta) * len(tb) <= _LCS_CELLS and len(ta) + len(tb) <= _MAX_TOKENS:
+        return _diff_units(ta, tb)  # _diff_tokens' first route, already tidy
+    return _tidy(_diff_tokens(ta, tb))
 
 
 # --- terms --------------------------------------------------------------------------------
@@ -546,81 +565,95 @@ _INERT: dict[str, str] = {}
 _INERT_CACHE = 100_000
 
 
-def _wordish(text: str) -> Iterator[tuple[int, str]]:
+def _wordish(text: str) -> list[tuple[int, str]]:
     """(start, word) of each _WORDISH match in ``text``. No match holds a space, so the
     text is taken piece by piece between spaces, and a piece of letters (most of them) is
     a match as it is: the regex runs only on the rest, as a match costs several times a
-    generator step."""
+    list append. (A list, not a generator: resuming a generator once per word cost more
+    than the list.)"""
+    out = []
     at = 0
     for piece in text.split(" "):
         if piece.isalpha():
-            yield at, piece
+            out.append((at, piece))
         elif piece:
-            for m in _WORDISH.finditer(piece):
-                yield at + m.start(), m.group(0)
+            out += [(at + m.start(), m.group(0)) for m in _WORDISH.finditer(piece)]
         at += len(piece) + 1
+    return out
 
 
-def _scan(text: str) -> list[tuple[str, int, int, str]]:
+def _scan(text: str, stop: int | None = None) -> list[tuple[str, int, int, str]]:
     """(kind, start, end, text) of everything in ``text`` a term can be typed by. One pass
     over the words; the phrase patterns are only tried where a word can start one, which
-    keeps this ~10x cheaper than one big alternation tried at every position."""
+    keeps this ~10x cheaper than one big alternation tried at every position. With
+    ``stop``, only what starts before it (a phrase may still end after it)."""
+    if stop is None:
+        stop = len(text) + 1
     out = []
     taken = 0
     prev = ""
     inert = _INERT
-    for s, w in _wordish(text):
-        if s < taken:
-            continue
-        lw = inert.get(w)
-        if lw is not None:
-            prev = lw
-            continue
-        lw = w.lower()
-        digit = w[0].isdigit() or (len(w) > 1 and w[1].isdigit())
-        if lw in _DEADLINE_START or digit:
-            if p := _DEADLINE.match(text, s):
-                out.append(("deadline", s, p.end(), p.group(0)))
-                taken, prev = p.end(), ""
+    at = 0
+    # _wordish's pieces, read here directly: an inert word of letters (most words) is
+    # then dealt with without building its (start, word) pair.
+    for piece in text.split(" "):
+        start = at
+        if start >= stop:
+            break
+        at += len(piece) + 1
+        if piece.isalpha():
+            if start < taken:
                 continue
-        if digit or w in _DATE_START_WORDS:
-            if p := _DATE.match(text, s):
-                if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in _INSIDE_FIGURE):
-                    out.append(("date", s, p.end(), p.group(0)))
+            lw = inert.get(piece)
+            if lw is not None:
+                prev = lw
+                continue
+            found: Iterable[tuple[int, str]] = ((start, piece),)
+        elif piece:
+            found = [(start + m.start(), m.group(0)) for m in _WORDISH.finditer(piece)]
+        else:
+            continue
+        for s, w in found:
+            if s < taken:
+                continue
+            if s >= stop:
+                break
+            lw = inert.get(w)
+            if lw is not None:
+                prev = lw
+                continue
+            lw = w.lower()
+            digit = w[0].isdigit() or (len(w) > 1 and w[1].isdigit())
+            if lw in _DEADLINE_START or digit:
+                if p := _DEADLINE.match(text, s):
+                    out.append(("deadline", s, p.end(), p.group(0)))
                     taken, prev = p.end(), ""
                     continue
-        if digit:
-            # A figure glued to letters (G8) or after a reference word is no quantity.
-            if w[0].isdigit() and s and text[s - 1].isalpha() or prev in _REFERENCES:
-                pass
-            elif not any(map(str.isalpha, w)):
+            if digit or w in _DATE_START_WORDS:
+                if p := _DATE.match(text, s):
+                    if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in _INSIDE_FIGURE):
+                        out.append(("date", s, p.end(), p.group(0)))
+                        taken, prev = p.end(), ""
+                        continue
+            if digit:
+                # A figure glued to letters (G8) or after a reference word is no quantity.
+                if w[0].isdigit() and s and text[s - 1].isalpha() or prev in _REFERENCES:
+                    pass
+                elif not any(map(str.isalpha, w)):
+                    out.append(("number", s, s + len(w), w))
+            elif lw in _NUMBER_WORD_SET or (
+                "-" in lw and all(x in _NUMBER_PARTS for x in lw.split("-"))
+            ):
                 out.append(("number", s, s + len(w), w))
-        elif lw in _NUMBER_WORD_SET or (
-            "-" in lw and all(x in _NUMBER_PARTS for x in lw.split("-"))
-        ):
-            out.append(("number", s, s + len(w), w))
-        elif lw in _NEGATORS or lw.endswith(("n't", "n’t")):
-            out.append(("negation", s, s + len(w), w))
-        elif lw in _MODALS:
-            out.append(("modal", s, s + len(w), w))
-        elif lw not in _DEADLINE_START and w not in _DATE_START_WORDS:
-            if len(inert) > _INERT_CACHE:  # a long-running server sees many documents
-                inert.clear()
-            inert[w] = lw
-        prev = lw
-    return out
-
-
-def _features(before: str, term: str, after: str) -> dict[str, dict[str, int]]:
-    """For each kind found in the term, how often each (folded) text of that kind occurs;
-    kinds not found have no entry. Plain dicts, made only for kinds found: five Counters
-    per call, most left empty, were about a quarter of this function's time; with only
-    positive counts, dict equality is Counter equality."""
-    out: dict[str, dict[str, int]] = {}
-    for kind, _, _, t in _typed_spans(before, term, after):
-        counts = out.setdefault(kind, {})
-        key = " ".join(t.lower().split())
-        counts[key] = counts.get(key, 0) + 1
+            elif lw in _NEGATORS or lw.endswith(("n't", "n’t")):
+                out.append(("negation", s, s + len(w), w))
+            elif lw in _MODALS:
+                out.append(("modal", s, s + len(w), w))
+            elif lw not in _DEADLINE_START and w not in _DATE_START_WORDS:
+                if len(inert) > _INERT_CACHE:  # a long-running server sees many documents
+                    inert.clear()
+                inert[w] = lw
+            prev = lw
     return out
 
 
@@ -698,6 +731,23 @@ def _plain(old: str, new: str) -> bool:
     return not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower()))
 
 
+def _same_normalised(old: str, new: str) -> bool:
+    """``normalise(old) == normalise(new)``, told without normalising when both are ASCII
+    and their first characters, letters or digits (or nothing), differ in lower case:
+    normalise then keeps that first character as it is, lowered (most stretches of a
+    rewording: "will be given" -> "shall be provided")."""
+    a, b = old[:1].lower(), new[:1].lower()
+    if (
+        a != b
+        and (a.isalnum() or not a)
+        and (b.isalnum() or not b)
+        and old.isascii()
+        and new.isascii()
+    ):
+        return False
+    return normalise(old) == normalise(new)
+
+
 def _may_be_typed(
     ctx_old: tuple[str, str], old: str, new: str, ctx_new: tuple[str, str], plain: bool
 ) -> bool:
@@ -727,7 +777,9 @@ def _typed_spans(before: str, term: str, after: str) -> list[tuple[str, int, int
     deadlines and dates that reach into it from the context count, clipped to it."""
     lo, hi = len(before), len(before) + len(term)
     out = []
-    for kind, s, e, t in _scan(before + term + after):
+    # What starts after the term is never kept (but at an empty term's place): the scan
+    # stops there, and the words of ``after`` are only read by phrases reaching into it.
+    for kind, s, e, t in _scan(before + term + after, hi if hi > lo else hi + 1):
         if kind in _REACHING:
             if not (s < hi and e > lo or (lo == hi and s <= lo <= e)):
                 continue
@@ -741,19 +793,34 @@ def _changed_words(old: str, new: str) -> tuple[list[tuple[int, str]], list[tupl
     """(start, folded word) of the words of each side not matched by a word of the other
     (multiset difference): "Ukraine will be given" -> "shall be provided to Ukraine" has
     changed words will, given | shall, provided, to. Each side's words read once."""
-    words_a = [(s, w.casefold()) for s, w in _wordish(old)]
-    words_b = [(s, w.casefold()) for s, w in _wordish(new)]
-    return _unmatched(words_a, words_b), _unmatched(words_b, words_a)
+    words_a, words_b = _wordish(old), _wordish(new)
+    fold_a = [w.casefold() for _, w in words_a]
+    fold_b = [w.casefold() for _, w in words_b]
+    return _unmatched(words_a, fold_a, fold_b), _unmatched(words_b, fold_b, fold_a)
 
 
-def _unmatched(words: list[tuple[int, str]], other: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    left = Counter(f for _, f in other)
+def _unmatched(
+    words: list[tuple[int, str]], folded: list[str], other: list[str]
+) -> list[tuple[int, str]]:
+    left = Counter(other)
+    get = left.get  # dict's own lookup: Counter's [] calls __missing__ for a word not there
     out = []
-    for s, f in words:
-        if left[f] > 0:
-            left[f] -= 1
+    for (s, _), f in zip(words, folded, strict=True):
+        if c := get(f):
+            left[f] = c - 1
         else:
             out.append((s, f))
+    return out
+
+
+def _kind_counts(spans: list[tuple[str, int, int, str]]) -> dict[str, dict[str, int]]:
+    """Kind -> how often each (folded) text of that kind occurs in ``spans``; kinds not
+    found have no entry."""
+    out: dict[str, dict[str, int]] = {}
+    for k, _, _, t in spans:
+        counts = out.setdefault(k, {})
+        key = " ".join(t.lower().split())
+        counts[key] = counts.get(key, 0) + 1
     return out
 
 
@@ -774,32 +841,28 @@ def _type(
     spans_b = _typed_spans(ctx_new[0], new, ctx_new[1])
     if not spans_a and not spans_b:
         return None
+    # The kinds whose texts differ between the sides, first: most reworded stretches that
+    # hold a typed word hold the same ones on both sides ("will" kept), and then the
+    # changed words need not be read at all.
+    counts_a, counts_b = _kind_counts(spans_a), _kind_counts(spans_b)
+    differ = [kind for kind in TYPES if counts_a.get(kind) != counts_b.get(kind)]
+    if not differ:
+        return None
     changed_a, changed_b = _changed_words(old, new)
-    changed = [(spans_a, s, w) for s, w in changed_a] + [(spans_b, s, w) for s, w in changed_b]
-
-    def kinds_at(spans: list[tuple[str, int, int, str]], at: int) -> set[str]:
-        return {k for k, s, e, _ in spans if s <= at < e}
-
-    covered = [kinds_at(spans, s) for spans, s, _ in changed]
-    residual = sum(
-        1
-        for k, (_, _, w) in zip(covered, changed, strict=True)
-        if not k and w not in _FUNCTION_WORDS
-    )
+    covered: set[str] = set()  # the kinds some changed word lies in
+    residual = 0  # changed words neither typed nor function words
+    for spans, changed in ((spans_a, changed_a), (spans_b, changed_b)):
+        for at, w in changed:
+            hit = False
+            for k, s, e, _ in spans:
+                if s <= at < e:
+                    covered.add(k)
+                    hit = True
+            if not hit and w not in _FUNCTION_WORDS:
+                residual += 1
     swap = bool(old.strip() and new.strip())
-
-    def counts(spans: list[tuple[str, int, int, str]], kind: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for k, _, _, t in spans:
-            if k == kind:
-                key = " ".join(t.lower().split())
-                out[key] = out.get(key, 0) + 1
-        return out
-
-    for kind in TYPES:
-        if not any(kind in k for k in covered):
-            continue
-        if counts(spans_a, kind) == counts(spans_b, kind):
+    for kind in differ:
+        if kind not in covered:
             continue
         if residual <= (1 if swap else 0) or residual <= _LEEWAY.get(kind, 0):
             return kind
@@ -821,7 +884,7 @@ def _term(
 ) -> Term | None:
     """The term of one changed stretch, None if it only changes what normalise folds.
     ``plain``: :func:`_plain` of the stretch when already known."""
-    if normalise(old) == normalise(new):
+    if _same_normalised(old, new):
         return None
     kind = _type(ctx_old, old, new, ctx_new, _plain(old, new) if plain is None else plain)
     old, new = old.strip(), new.strip()
@@ -909,17 +972,32 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
                 last_change = j
             j += 1
         j = last_change + 1
-        old = "".join(s for op, s in ops[i:j] if op != "+")
-        new = "".join(s for op, s in ops[i:j] if op != "-")
+        if j - i == 1:  # one run (a pure deletion or insertion): nothing to join
+            old, new = ("", ops[i][1]) if ops[i][0] == "+" else (ops[i][1], "")
+        elif j - i == 2 and ops[i][0] == "-" and ops[i + 1][0] == "+":  # most stretches
+            old, new = ops[i][1], ops[i + 1][1]
+        else:
+            old = "".join(s for op, s in ops[i:j] if op != "+")
+            new = "".join(s for op, s in ops[i:j] if op != "-")
         before = (ops[i - 1][1] if i > 0 else "")[-_CONTEXT:]
         after = (ops[j][1] if j < n else "")[:_CONTEXT]
         i = j
-        plain = _plain(old, new)
-        whole = _term((before, after), old, new, (before, after), True, plain)
-        if whole is None:
+        # _plain, written out: it runs on every stretch.
+        term = old + " " + new
+        if not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower())):
+            # No figure or phrase to cut it at, and only a deadline or date reaching in
+            # from the context can type it (_may_be_typed, its first set test written out:
+            # it rules out nearly every plain stretch, and a call to _term costs more).
+            if _same_normalised(old, new):
+                continue
+            near = before[-_REACH_NEAR:] + " " + after[:_REACH_NEAR]
+            if _REACH_WORDS.isdisjoint(_PLAIN.findall(near.lower())):
+                out.append(Term(old.strip(), new.strip(), None))
+            elif (t := _term((before, after), old, new, (before, after), True, True)) is not None:
+                out.append(t)
             continue
-        if plain:  # no figure or phrase to cut it at
-            out.append(whole)
+        whole = _term((before, after), old, new, (before, after), True, False)
+        if whole is None:
             continue
         # A stretch whose figures pair up is cut at them even when it is a rewording as a
         # whole: "600,000 personnel" -> "800,000 in peacetime" still holds a figure swap.
