@@ -152,6 +152,28 @@ def _run(cmd: list[str], check: bool = True, env: dict | None = None) -> tuple[f
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def _busy(n: int) -> float:
+    """A pure-Python loop of ``n`` steps; its wall time."""
+    t0 = time.perf_counter()
+    total = 0
+    for k in range(n):
+        total += k
+    return time.perf_counter() - t0
+
+
+def _busy_wall(processes: int, n: int = 10_000_000) -> float:
+    """Wall time of ``processes`` busy loops run at once (one: in this process)."""
+    if processes == 1:
+        return _busy(n)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes) as pool:
+        pool.submit(_busy, 1).result()  # the pool started before the clock
+        t0 = time.perf_counter()
+        list(pool.map(_busy, [n] * processes))
+        return time.perf_counter() - t0
+
+
 def _cpu(who: int) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
@@ -490,6 +512,13 @@ def stored_cases(
         workers = _cpu(resource.RUSAGE_CHILDREN) - kids0
         throughput.append((f"{what} --jobs {jobs}", wall, docs / wall, writer, workers))
 
+    # The baseline: what this machine gives two processes at once. A busy loop of pure
+    # Python, alone and then twice side by side on a pool of two: on two free cores the
+    # pair takes as long as one; on a shared machine, up to twice as long.
+    alone = _busy_wall(1)
+    throughput.append(("baseline: one busy loop", alone, 0.0, alone, 0.0))
+    two = _busy_wall(2)
+    throughput.append(("baseline: two busy loops at once", two, 0.0, 0.0, 2 * two))
     for jobs in (1, 2):
         with Store(bulk) as store:
             slugs = [d.slug for d in store.documents()]
@@ -528,7 +557,10 @@ def print_stored(rows, throughput, repeat: int) -> None:
     print("\n| 12 documents, 1,000-provision pairs | wall | pairs/s | writer CPU | workers CPU |")
     print("|---|---:|---:|---:|---:|")
     for what, wall, rate, writer, workers in throughput:
-        print(f"| `{what}` | {wall:.2f} s | {rate:.1f} | {writer:.2f} s | {workers:.2f} s |")
+        if what.startswith("baseline"):
+            print(f"| {what} | {wall:.2f} s | | | |")
+        else:
+            print(f"| `{what}` | {wall:.2f} s | {rate:.1f} | {writer:.2f} s | {workers:.2f} s |")
 
 
 def main() -> None:
