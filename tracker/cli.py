@@ -131,7 +131,7 @@ def add(
     "--jobs",
     type=click.IntRange(1, 256),
     help="Processes reading the files and diffing the new pairs of versions in parallel "
-    "(default: the number of cores).",
+    "(default: the number of cores, when there is enough work to pay for starting them).",
 )
 @pass_ctx
 def import_(c: Context, directory: str, keep_going: bool, jobs: int | None) -> None:
@@ -166,8 +166,8 @@ def import_(c: Context, directory: str, keep_going: bool, jobs: int | None) -> N
 @click.option(
     "--jobs",
     type=click.IntRange(1, 256),
-    help="Processes reading the sources and diffing the pairs in parallel "
-    "(default: the number of cores).",
+    help="Processes reading the sources and diffing the pairs in parallel (default: the "
+    "number of cores, when there is enough work to pay for starting them).",
 )
 @format_option("text", "json")
 @pass_ctx
@@ -182,13 +182,11 @@ def reparse(
     versions and their original files are never changed. The sources are read and the
     pairs diffed on all cores. With --all, a progress bar is drawn on stderr when it is a
     terminal."""
-    from .parallel import default_jobs
     from .reparse import reparse as reparse_doc
     from .reparse import reparse_all
 
     if every == bool(doc):
         raise click.UsageError("give DOC or --all")
-    jobs = jobs or default_jobs()
     results = (
         reparse_all(c.store, force=force, dry_run=dry_run, progress=True, jobs=jobs)
         if every

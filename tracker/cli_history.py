@@ -528,7 +528,8 @@ def import_export(c: Context, file: Any, slug: str | None, recompute: bool) -> N
 @click.option(
     "--jobs",
     type=click.IntRange(1, 256),
-    help="Processes diffing in parallel (default: the number of cores).",
+    help="Processes diffing in parallel (default: the number of cores, when there is "
+    "enough work to pay for starting them).",
 )
 @pass_ctx
 def relink(c: Context, doc: str | None, every: bool, jobs: int | None) -> None:
@@ -538,13 +539,11 @@ def relink(c: Context, doc: str | None, every: bool, jobs: int | None) -> None:
     import time
 
     from .history import ENGINE, relink_many
-    from .parallel import default_jobs
 
     if every == bool(doc):
         raise click.UsageError("give a DOC or --all (not both)")
     # After the check above, "no DOC" is the same as --all.
     docs = [c.store.document(doc).slug] if doc else [d.slug for d in c.store.documents()]
-    jobs = jobs or default_jobs()
     started = time.perf_counter()
     counts = relink_many(c.store, docs, jobs, progress=True)
     seconds = time.perf_counter() - started
@@ -555,6 +554,6 @@ def relink(c: Context, doc: str | None, every: bool, jobs: int | None) -> None:
         rate = total / seconds if seconds else 0.0
         click.echo(
             f"{len(counts)} documents, {total} steps in {seconds:.1f} s "
-            f"({rate:.1f} steps/s, {jobs} jobs)",
+            f"({rate:.1f} steps/s" + (f", {jobs} jobs)" if jobs else ")"),
             err=True,
         )

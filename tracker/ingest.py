@@ -235,7 +235,10 @@ def import_dir(
     plan: list[tuple[str, Source, tuple[str, list[Provision]] | None]] = []
     # Reading (parsing PDFs, DOCX, HTML) is CPU work like diffing: on ``jobs`` processes.
     tasks = [(f, max_bytes) for _, f in files]
-    read = map_pairs(_read_file, tasks, jobs, "reading" if progress else None, unit="file")
+    # A file's work, for map_pairs: about a provision per 200 bytes of text.
+    work = [f.stat().st_size // 200 for _, f in files]
+    read = map_pairs(_read_file, tasks, jobs, "reading" if progress else None, unit="file",
+                     work=work)  # fmt: skip
     for (doc, f), (source, built, error) in zip(files, read, strict=True):
         if source is None:
             assert error is not None  # a worker returns a source or the error instead

@@ -178,7 +178,10 @@ def relink_many(
             # Workers read the committed versions on their own connections: only ids are
             # sent.
             tasks = [(store.path, o.id, n.id) for o, n in pairs]
-            computed = list(map_pairs(_step_of_ids, tasks, jobs, "relink" if progress else None))
+            work = [o.n_provisions + n.n_provisions for o, n in pairs]
+            computed = list(
+                map_pairs(_step_of_ids, tasks, jobs, "relink" if progress else None, work=work)
+            )
     with store.transaction():
         # Under the write lock, the timelines again: a version added since the diffs were
         # computed would make them stale, and then they are computed here.
@@ -264,7 +267,8 @@ def _steps_sent(
                 return loaded[version_id]
 
             tasks = [(provisions(o.id), provisions(n.id)) for o, n in batch]
-            for rows in map_pairs(_step_of_provisions, tasks, jobs):
+            work = [len(po) + len(pn) for po, pn in tasks]
+            for rows in map_pairs(_step_of_provisions, tasks, jobs, work=work):
                 bar.update(1)
                 yield rows
     finally:

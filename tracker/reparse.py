@@ -162,7 +162,8 @@ def _readings(
             if needed:
                 keep = before if not force and built == BUILDER else None
                 tasks.append((store.path, doc, v, keep))
-    done = map_pairs(_read_task, tasks, jobs, progress, unit="version")
+    work = [v.n_provisions for _, _, v, _ in tasks]
+    done = map_pairs(_read_task, tasks, jobs, progress, unit="version", work=work)
     return {v.id: r for (_, _, v, _), r in zip(tasks, done, strict=True)}
 
 
