@@ -84,6 +84,7 @@ def test_bulk_commands_draw_a_bar_only_on_a_terminal(
 ) -> None:
     for args, label, unit in (
         (["reparse", "--all", "--force"], "reparse", "document"),
+        (["reparse", "--all", "--force", "--jobs", "2"], "reading", "version"),
         (["relink", "--all", "--jobs", "1"], "relink", "pair"),
         (["relink", "--all", "--jobs", "2"], "relink", "pair"),
     ):

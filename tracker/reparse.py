@@ -287,7 +287,8 @@ def reparse_all(
                 batch.append(documents[at])
                 size += len(store.versions(documents[at]))
                 at += 1
-            readings = _readings(store, batch, force, jobs) if jobs != 1 else None
+            reading = "reading" if progress else None  # its own bar: PDFs read slowly
+            readings = _readings(store, batch, force, jobs, reading) if jobs != 1 else None
             for doc in batch:
                 result = _reparse_locked(store, doc, force, dry_run, readings, jobs)
                 bar.update(1)
