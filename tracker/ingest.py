@@ -285,7 +285,10 @@ def _read_file(
     except TrackerError as exc:
         return None, None, exc
     kind = (source.meta.get("kind") or kind_of(source)).lower()
-    built = (kind, provisions_of(source, kind)) if kind in VERSION_KINDS else None
+    try:
+        built = (kind, provisions_of(source, kind)) if kind in VERSION_KINDS else None
+    except TrackerError:
+        built = None  # add_version builds them again and reports it, as for any file
     return source, built, None
 
 
