@@ -624,6 +624,12 @@ class _Builder:
         (a tight list), anything else continues the current one."""
         stack, nodes = self.stack, self.nodes
         depth = self.list_depth  # nothing below changes it
+        # The parent of the last point opened by the fast path below, and what its
+        # children take from it (its node, the "K.1." their citations start with, its
+        # heading): the same for a run of sibling points, and fixed while its node is.
+        last: _Frame | None = None
+        pn = -1
+        prefix = heading = ""
         for raw in lines:
             line = raw.strip()
             if not line:
@@ -631,12 +637,12 @@ class _Builder:
             end = line.find(" ", 0, 11)
             if (
                 end > 1
-                and line[end - 1] in ".)"
+                and (dot := line[end - 1]) in ".)"
                 and (top := stack[-1]).kind == "point"
-                and top.style == "1" + line[end - 1]
-                and line[: end - 1].isdecimal()
+                and top.style == "1" + dot
+                and (number := line[: end - 1]).isdecimal()
                 and top.in_list <= depth
-                and top.value < (value := int(line[: end - 1])) <= top.value + MAX_SKIP
+                and top.value < (value := int(number)) <= top.value + MAX_SKIP
             ):
                 # The next point of the open decimal series ("13. ..." after "12."), most
                 # lines of a long plan, read as markers.parse() reads "12. " (its first
@@ -646,17 +652,18 @@ class _Builder:
                 # is reused for its sibling, set as numbered() sets a new one: a third of
                 # this path's cost was making frames.
                 parent = stack[-2]
-                number = line[: end - 1]
-                pn = parent.node
-                base = nodes[pn].cite if pn >= 0 else ""
+                if parent is not last or parent.node != pn:
+                    last, pn, heading = parent, parent.node, parent.heading
+                    base = nodes[pn].cite if pn >= 0 else ""
+                    prefix = base + "." if base else ""
                 self.current = top.node = len(nodes)
                 nodes.append(
-                    _Node(pn, number, f"{base}.{number}" if base else number, number,
-                          line[:end], len(stack) - 2, parent.heading, [line[end:].lstrip()])
+                    _Node(pn, number, prefix + number, number, line[:end], len(stack) - 2,
+                          heading, [line[end:].lstrip()])
                 )  # fmt: skip
                 top.value = value
                 top.number = number
-                top.heading = parent.heading
+                top.heading = heading
                 top.in_list = depth
                 top.sub = top.counter = top.bullets = 0
                 continue
