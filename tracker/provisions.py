@@ -27,7 +27,7 @@ to settle the paths.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -77,13 +77,20 @@ class Provision:
         norm: str,
         heading: str = "",
     ) -> None:
-        # Written out (the dataclass keeps it) to fill the fields in one call: the generated
-        # __init__ of a frozen dataclass sets each through object.__setattr__, which costs
-        # about twice as much, and a long document builds tens of thousands of these.
-        self.__dict__.update(
-            ordinal=ordinal, number=number, path=path, marker=marker, depth=depth, text=text,
-            norm=norm, heading=heading,
-        )  # fmt: skip
+        # Written out (the dataclass keeps it) to fill the instance's dictionary directly:
+        # the generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__, which costs about twice as much as __dict__.update(**fields),
+        # itself a third dearer than these item assignments (it builds a dictionary of
+        # keywords first); a long document builds tens of thousands of these.
+        d = self.__dict__
+        d["ordinal"] = ordinal
+        d["number"] = number
+        d["path"] = path
+        d["marker"] = marker
+        d["depth"] = depth
+        d["text"] = text
+        d["norm"] = norm
+        d["heading"] = heading
 
     @property
     def label(self) -> str:
@@ -175,7 +182,7 @@ def detect_kind(text: str) -> str:
     ``reporting``."""
     last = 0
     count = 0
-    for line in text.splitlines():
+    for line in _lines(text):
         m = markers.parse(line.strip())
         if m is None or not (m.style in _TOP_STYLES or m.keyword):
             continue
@@ -185,6 +192,19 @@ def detect_kind(text: str) -> str:
             if count >= 2:
                 return "plan"
     return "reporting"
+
+
+def _lines(text: str, chunk: int = 4096) -> Iterator[str]:
+    """``text.splitlines()``, read a chunk at a time: detect_kind mostly stops within the
+    first lines, and splitting all of a 10 MB text cost it 25 ms. Each chunk ends just
+    after a ``\n``, so no line (nor a ``\r\n``) is cut in two."""
+    start = 0
+    size = len(text)
+    while start < size:
+        cut = text.find("\n", start + chunk)
+        end = size if cut < 0 else cut + 1
+        yield from text[start:end].splitlines()
+        start = end
 
 
 def detect_kind_blocks(blocks: Sequence[Block]) -> str:
@@ -610,6 +630,13 @@ class _Builder:
         """The lines after a block's first: a numbered or bulleted line starts a provision
         (a tight list), anything else continues the current one."""
         stack, nodes = self.stack, self.nodes
+        depth = self.list_depth  # nothing below changes it
+        # The parent of the last point opened by the fast path below, and what its
+        # children take from it (its node, the "K.1." their citations start with, its
+        # heading): the same for a run of sibling points, and fixed while its node is.
+        last: _Frame | None = None
+        pn = -1
+        prefix = heading = ""
         for raw in lines:
             line = raw.strip()
             if not line:
@@ -617,31 +644,35 @@ class _Builder:
             end = line.find(" ", 0, 11)
             if (
                 end > 1
-                and line[end - 1] in ".)"
+                and (dot := line[end - 1]) in ".)"
                 and (top := stack[-1]).kind == "point"
-                and top.style == "1" + line[end - 1]
-                and line[: end - 1].isdecimal()
-                and top.in_list <= self.list_depth
-                and top.value < (value := int(line[: end - 1])) <= top.value + MAX_SKIP
+                and top.style == "1" + dot
+                and (number := line[: end - 1]).isdecimal()
+                and top.in_list <= depth
+                and top.value < (value := int(number)) <= top.value + MAX_SKIP
             ):
                 # The next point of the open decimal series ("13. ..." after "12."), most
                 # lines of a long plan, read as markers.parse() reads "12. " (its first
                 # test) and opened as place() and numbered() would open it: the point is
                 # closed and its sibling opened under the same parent, cited by its own
-                # number. Two fifths of building the tree, saved.
-                stack.pop()
-                parent = stack[-1]
-                number = line[: end - 1]
-                base = nodes[parent.node].cite if parent.node >= 0 else ""
+                # number. Two fifths of building the tree, saved. The closed point's frame
+                # is reused for its sibling, set as numbered() sets a new one: a third of
+                # this path's cost was making frames.
+                parent = stack[-2]
+                if parent is not last or parent.node != pn:
+                    last, pn, heading = parent, parent.node, parent.heading
+                    base = nodes[pn].cite if pn >= 0 else ""
+                    prefix = base + "." if base else ""
+                self.current = top.node = len(nodes)
                 nodes.append(
-                    _Node(parent.node, number, f"{base}.{number}" if base else number, number,
-                          line[:end], len(stack) - 1, parent.heading, [line[end:].strip()])
+                    _Node(pn, number, prefix + number, number, line[:end], len(stack) - 2,
+                          heading, [line[end:].lstrip()])
                 )  # fmt: skip
-                self.current = len(nodes) - 1
-                stack.append(
-                    _Frame(self.current, "point", -1, top.style, value, number, parent.heading,
-                           self.list_depth)
-                )  # fmt: skip
+                top.value = value
+                top.number = number
+                top.heading = heading
+                top.in_list = depth
+                top.sub = top.counter = top.bullets = 0
                 continue
             m = markers.parse(line)
             if m is not None and (placed := self.place(m, strict=True)) is not None:

@@ -62,10 +62,18 @@ def _numbered(lines: list[str]) -> bool:
 def text_blocks(text: str) -> list[Block]:
     """The blocks of a plain text body (front matter already removed)."""
     lines = text.splitlines()
-    has_blank = any(not ln.strip() for ln in lines)
+    has_blank = not all(map(str.strip, lines))
     if not has_blank and len(lines) > 1 and not _numbered(lines):
         return [_block(ln, first=k == 0) for k, ln in enumerate(lines) if ln.strip()]
-    paras: list[list[str]] = []
+    if lines and not has_blank and (":" not in text or not any(map(_NOTE.match, lines))):
+        # No blank line and no note (which needs its colon): one paragraph, or two when
+        # the first line is a title set above it, as the loop below would split them,
+        # without its tests on every line (a sixth of splitting a long numbered text).
+        paras = [[ln.rstrip() for ln in lines]]
+        if len(lines) > 1 and _title_above(paras[0][0], lines[1]):
+            paras = [paras[0][:1], [lines[1], *paras[0][2:]]]
+        return _blocks(paras)
+    paras = []
     current: list[str] = []
     for ln in lines:
         if not ln.strip():
@@ -73,15 +81,7 @@ def text_blocks(text: str) -> list[Block]:
                 paras.append(current)
                 current = []
         elif current and (
-            _NOTE.match(ln)
-            or (
-                not paras
-                and len(current) == 1
-                and is_heading(current[0])
-                and not markers.parse(current[0].strip())
-                and ln.strip()[:1].isupper()
-                and not ln[:1].isspace()
-            )
+            _NOTE.match(ln) or (not paras and len(current) == 1 and _title_above(current[0], ln))
         ):
             # An appended "Correction:" starts its own paragraph even without a blank line,
             # and so does the line after a title set directly above the first paragraph.
@@ -91,6 +91,21 @@ def text_blocks(text: str) -> list[Block]:
             current.append(ln.rstrip())
     if current:
         paras.append(current)
+    return _blocks(paras)
+
+
+def _title_above(first: str, ln: str) -> bool:
+    """Whether ``first``, a text's first line, is a title set directly above the
+    paragraph that ``ln`` starts (no blank line between them)."""
+    return (
+        is_heading(first)
+        and not markers.parse(first.strip())
+        and ln.strip()[:1].isupper()
+        and not ln[:1].isspace()
+    )
+
+
+def _blocks(paras: list[list[str]]) -> list[Block]:
     out: list[Block] = []
     for k, p in enumerate(paras):
         rows = _table(p)
