@@ -34,15 +34,39 @@ def link_signature(db: Path) -> list[tuple]:
         con.close()
 
 
+def stored_rows(db: Path) -> list[tuple]:
+    """Every version's stored source (the compressed bytes included) and provisions."""
+    con = sqlite3.connect(db)
+    try:
+        sources = con.execute(
+            "SELECT v.document, v.label, s.format, s.reader, s.media_type, s.name, s.options, "
+            "s.size, s.sha256, s.data FROM sources s JOIN versions v ON v.id = s.version "
+            "ORDER BY 1, 2"
+        ).fetchall()
+        provisions = con.execute(
+            "SELECT v.document, v.label, p.ordinal, p.number, p.path, p.marker, p.depth, "
+            "p.heading, p.reader, p.builder, t.text FROM provisions p "
+            "JOIN versions v ON v.id = p.version JOIN texts t ON t.id = p.text_id "
+            "ORDER BY 1, 2, 3"
+        ).fetchall()
+        return sources + provisions
+    finally:
+        con.close()
+
+
 def test_import_links_alike_on_any_number_of_jobs(invoke, versions_dir: Path, tmp_path: Path):
-    signatures = []
+    # With two jobs the workers build the provisions and compress the sources: the same
+    # rows as one process writes.
+    signatures, rows = [], []
     for jobs in (1, 2):
         db = tmp_path / f"jobs{jobs}.db"
         out = invoke("--db", db, "import", versions_dir, "--jobs", jobs, use_db=False)
         assert out.code == 0, out.stderr
         assert out.stdout.endswith("imported 8 versions, 0 already stored\n")
         signatures.append(link_signature(db))
+        rows.append(stored_rows(db))
     assert signatures[0] == signatures[1]
+    assert rows[0] == rows[1] and len(rows[0]) > 8
     # Relinking from scratch gives the links the import made.
     db = tmp_path / "jobs2.db"
     assert invoke("--db", db, "relink", "--all", "--jobs", 1, use_db=False).code == 0

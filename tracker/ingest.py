@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def add_version(
     tz: str = "UTC",
     reverts: bool = False,
     link: bool = True,
-    built: tuple[str, list[Provision]] | None = None,
+    built: Built | None = None,
 ) -> Added:
     """Store ``source`` as a new version of ``doc`` (created if new).
 
@@ -111,9 +112,9 @@ def add_version(
 
     With ``link`` False the version is stored without its links: only for a caller that
     links the document in the same transaction (:func:`~tracker.links.link_missing`, as
-    :func:`import_dir` does for many versions at once). ``built``: (kind, provisions)
-    already built from ``source`` (on a worker process); used when the version's kind is
-    that kind.
+    :func:`import_dir` does for many versions at once). ``built``: what a worker process
+    made of ``source`` (:class:`Built`); its provisions are used when the version's kind
+    is the kind they were built for.
 
     Explicit arguments win over the source's front matter. Raises :class:`DateError`,
     :class:`InputError` or :class:`Conflict` (duplicate label) without writing anything.
@@ -124,10 +125,14 @@ def add_version(
     if not when_text:
         raise InputError(f"{source.name}: no date: give --at WHEN (or 'date:' in front matter)")
     when = dates.parse_when(when_text, tz)
-    kind = (kind or meta.get("kind") or kind_of(source)).lower()
+    # The kind a worker found is the kind its source's blocks say (they are not sent back).
+    kind = (kind or meta.get("kind") or (built.kind if built else kind_of(source))).lower()
     if kind not in VERSION_KINDS:
         raise InputError(f"unknown kind {kind!r} (one of: {', '.join(VERSION_KINDS)})")
-    provisions = built[1] if built is not None and built[0] == kind else provisions_of(source, kind)
+    if built is not None and built.kind == kind:
+        provisions = built.provisions
+    else:
+        provisions = provisions_of(source, kind)
     if not provisions:
         raise InputError(f"{source.name}: no text to store")
     digest = sha256(source.text)
@@ -169,7 +174,8 @@ def add_version(
             "text": source.text,
             "added_at": now,
         }
-        version = store.insert_version(row, provisions, original_of(source), BUILDER)
+        original = built.original if built is not None else original_of(source)
+        version = store.insert_version(row, provisions, original, BUILDER)
         # Same transaction: a version is never stored without its links to its neighbours.
         if link:
             link_version(store, version, plan)
@@ -232,7 +238,7 @@ def import_dir(
             files.append((doc_dir.name, f))
     if not files and not failed:
         raise InputError(f"{root}: no versions found (expected {root}/<document>/<file>)")
-    plan: list[tuple[str, Source, tuple[str, list[Provision]] | None]] = []
+    plan: list[tuple[str, Source, Built | None]] = []
     # Reading (parsing PDFs, DOCX, HTML) is CPU work like diffing: on ``jobs`` processes.
     tasks = [(f, max_bytes) for _, f in files]
     # A file's work, for map_pairs: about a provision per 200 bytes of text.
@@ -272,24 +278,39 @@ def import_dir(
     return ImportResult(added, skipped, failed)
 
 
-def _read_file(
-    task: tuple[Path, int],
-) -> tuple[Source | None, tuple[str, list[Provision]] | None, TrackerError | None]:
+@dataclass(frozen=True)
+class Built:
+    """What a worker process makes of a file it read, so that the one process that writes
+    only writes: its kind, its provisions (building them was about a fifth of that
+    process's CPU in a bulk import), and its source as stored, compressed (another
+    tenth)."""
+
+    kind: str
+    provisions: list[Provision]
+    original: Original
+
+
+def _read_file(task: tuple[Path, int]) -> tuple[Source | None, Built | None, TrackerError | None]:
     """Worker side of :func:`import_dir`: one file read by its extension's format, with
-    its kind and provisions built here too (building them was a fifth of what the single
-    writing process did), or the error that refused it (sent back, raised or listed by
-    the caller)."""
+    what is stored of it made here too (:class:`Built`), or the error that refused it
+    (sent back, raised or listed by the caller)."""
     path, max_bytes = task
     try:
         source = read_path(path, max_bytes, format=import_format(path))
     except TrackerError as exc:
         return None, None, exc
     kind = (source.meta.get("kind") or kind_of(source)).lower()
+    if kind not in VERSION_KINDS:
+        return source, None, None  # add_version reports it, as for any file
     try:
-        built = (kind, provisions_of(source, kind)) if kind in VERSION_KINDS else None
+        provisions = provisions_of(source, kind)
     except TrackerError:
-        built = None  # add_version builds them again and reports it, as for any file
-    return source, built, None
+        return source, None, None  # add_version builds them again and reports it
+    original = original_of(source)
+    packed = replace(original, packed=zlib.compress(original.data))
+    # The blocks stay here: the provisions are built from them, and pickling them back to
+    # the writing process would cost it more than anything it still does with the source.
+    return replace(source, blocks=()), Built(kind, provisions, packed), None
 
 
 def _reason(exc: TrackerError, name: str) -> str:

@@ -26,7 +26,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -94,6 +94,13 @@ class Original:
     media_type: str = "text/plain"
     name: str = ""
     options: str = "{}"
+    # ``data`` zlib-compressed as stored, when already made (by the worker process that read
+    # the file, in a bulk import): the one writing process then only writes it.
+    packed: bytes = field(default=b"", repr=False, compare=False)
+
+    def compressed(self) -> bytes:
+        """``data`` as the sources table stores it."""
+        return self.packed or zlib.compress(self.data)
 
     @property
     def size(self) -> int:
@@ -804,7 +811,7 @@ class Store:
             "INSERT INTO sources (version, format, reader, media_type, name, options, size, "
             "sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [version_id, original.format, original.reader, original.media_type, original.name,
-             original.options, original.size, original.sha256, zlib.compress(original.data)],
+             original.options, original.size, original.sha256, original.compressed()],
         )  # fmt: skip
         self._insert_provisions(version_id, provisions, original.reader, builder)
         return self.version(row["document"], row["label"])
