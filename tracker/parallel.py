@@ -37,6 +37,19 @@ def default_jobs() -> int:
 POOL_MIN_WORK = 10_000
 
 
+def processes(jobs: int | None, items: int, work: Sequence[int] | None = None) -> int:
+    """How many processes :func:`map_pairs` uses for ``items`` items of ``work``: 1 (this
+    process) for fewer than two items, or, when ``jobs`` is not given, less work than
+    :data:`POOL_MIN_WORK`; else ``jobs``, by default the core count."""
+    if items < 2:
+        return 1
+    if jobs is None:
+        if work is not None and sum(work) < POOL_MIN_WORK:
+            return 1
+        return default_jobs()
+    return max(1, jobs)
+
+
 def map_pairs(
     func: Callable[[T], R],
     items: Sequence[T],
@@ -55,11 +68,10 @@ def map_pairs(
     so one process is used when there are fewer than two items, or, when ``jobs`` is not
     given, less ``work`` in all than :data:`POOL_MIN_WORK`. A number of jobs asked for is
     always used."""
-    small = jobs is None and work is not None and sum(work) < POOL_MIN_WORK
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+    jobs = processes(jobs, len(items), work)
     bar = progress_bar(progress, len(items), unit=unit)
     try:
-        if jobs == 1 or len(items) < 2 or small:
+        if jobs == 1:
             for item in items:
                 yield func(item)
                 bar.update(1)
