@@ -124,3 +124,36 @@ def test_not_a_repository(tmp_path: Path, invoke) -> None:
     plain.mkdir()
     out = invoke("import-git", plain)
     assert out.code == 1 and "not a git repository" in out.stderr
+
+
+def test_any_number_of_jobs_stores_what_tracker_add_stores(repo: Path, invoke, tmp_path: Path):
+    # A later version that reads as prose (an error page captured in place of the plan)
+    # keeps its document's kind, and its provisions are built from its reader's blocks,
+    # whichever process read it; the steps are the same too.
+    page = "Something went wrong\n====================\n\nPlease try again in a minute.\n"
+    commit(repo, {"Council/Terms of Reference.md": page}, "Capture failed",
+           "2026-02-10T10:00:00+00:00")  # fmt: skip
+    shown = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"git{jobs}.db"
+        out = invoke("--db", db, "import-git", repo, "Council", "-q", "--jobs", jobs,
+                     use_db=False)  # fmt: skip
+        assert "imported 3 versions of 1 documents" in out.stdout, out.stdout + out.stderr
+        listed = json.loads(invoke("--db", db, "list", "council-terms-of-reference", "--json",
+                                   use_db=False).stdout)  # fmt: skip
+        last = listed["versions"][-1]
+        show = invoke("--db", db, "show", "council-terms-of-reference", last["label"], "--json",
+                      use_db=False)  # fmt: skip
+        shown.append(
+            (json.loads(show.stdout)["provisions"], [v["changes"] for v in listed["versions"]])
+        )
+    assert shown[0] == shown[1]
+    added = tmp_path / "added.db"
+    error_page = tmp_path / "page.md"
+    error_page.write_text(page, encoding="utf-8")
+    out = invoke("--db", added, "add", "terms", error_page, "--at", "2026-02-10", "--kind", "plan",
+                 use_db=False)  # fmt: skip
+    assert out.code == 0, out.stderr
+    by_add = json.loads(invoke("--db", added, "show", "terms", "v1", "--json", use_db=False).stdout)
+    assert shown[0][0] == by_add["provisions"]
+    assert [p["text"] for p in by_add["provisions"]][0] == "Something went wrong"

@@ -249,11 +249,17 @@ def watch_run(
 @click.option("--format", "reader_format", help="Reader for every file (default: by extension).")
 @click.option("--batch", type=click.IntRange(1), default=200, show_default=True,
               help="Commits per transaction.")  # fmt: skip
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes reading the files and diffing the new pairs in parallel (default: the "
+    "number of cores, when there is enough work to pay for starting them).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
 @pass_ctx
 def import_git(
     c: Context, repo: str, paths: tuple[str, ...], doc_from: str, reader_format: str | None,
-    batch: int, quiet: bool,
+    batch: int, jobs: int | None, quiet: bool,
 ) -> None:  # fmt: skip
     """Every commit of REPO that changed a file (under PATHS) becomes a version of that
     file's document, at the commit's committer date, labelled DATE-SHORTHASH, with the
@@ -267,7 +273,7 @@ def import_git(
 
     result = run_import(
         c.store, repo, paths, doc_from=doc_from, format=reader_format, max_bytes=c.max_bytes,
-        batch=batch, progress=progress,
+        batch=batch, progress=progress, jobs=jobs,
     )  # fmt: skip
     for change, error in result.failed:
         click.echo(f"skipped {change.commit[:7]} {change.path}: {error}", err=True)

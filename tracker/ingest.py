@@ -125,7 +125,6 @@ def add_version(
     if not when_text:
         raise InputError(f"{source.name}: no date: give --at WHEN (or 'date:' in front matter)")
     when = dates.parse_when(when_text, tz)
-    # The kind a worker found is the kind its source's blocks say (they are not sent back).
     kind = (kind or meta.get("kind") or (built.kind if built else kind_of(source))).lower()
     if kind not in VERSION_KINDS:
         raise InputError(f"unknown kind {kind!r} (one of: {', '.join(VERSION_KINDS)})")
@@ -292,25 +291,33 @@ class Built:
 
 def _read_file(task: tuple[Path, int]) -> tuple[Source | None, Built | None, TrackerError | None]:
     """Worker side of :func:`import_dir`: one file read by its extension's format, with
-    what is stored of it made here too (:class:`Built`), or the error that refused it
+    what is stored of it made here too (:func:`prepare`), or the error that refused it
     (sent back, raised or listed by the caller)."""
     path, max_bytes = task
     try:
         source = read_path(path, max_bytes, format=import_format(path))
     except TrackerError as exc:
         return None, None, exc
+    return *prepare(source), None
+
+
+def prepare(source: Source) -> tuple[Source, Built | None]:
+    """What a worker process makes of a source it read, for :func:`add_version` in the
+    process that writes: the source and :class:`Built`, or None when the kind is unknown
+    or the provisions cannot be built (add_version then builds them and reports it, as
+    for any file). The source keeps its reader's blocks: a version whose document has
+    another kind than its own text suggests (a git history's error page in a plan) has
+    its provisions built again from them by add_version."""
     kind = (source.meta.get("kind") or kind_of(source)).lower()
     if kind not in VERSION_KINDS:
-        return source, None, None  # add_version reports it, as for any file
+        return source, None
     try:
         provisions = provisions_of(source, kind)
     except TrackerError:
-        return source, None, None  # add_version builds them again and reports it
+        return source, None
     original = original_of(source)
     packed = replace(original, packed=zlib.compress(original.data))
-    # The blocks stay here: the provisions are built from them, and pickling them back to
-    # the writing process would cost it more than anything it still does with the source.
-    return replace(source, blocks=()), Built(kind, provisions, packed), None
+    return source, Built(kind, provisions, packed)
 
 
 def _reason(exc: TrackerError, name: str) -> str:

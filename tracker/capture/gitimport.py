@@ -16,7 +16,10 @@ git runs as two subprocesses: ``git log --name-only`` lists the commits and the 
 changed, and one ``git cat-file --batch`` reads every file version (one process for the
 whole import, not one ``git show`` per version). Versions are written in batches of
 commits, one transaction each, so an interrupted import keeps whole batches and the next
-run carries on from there.
+run carries on from there. A batch's files are read, and their provisions built, on
+``jobs`` processes before its transaction; in it the versions are stored, then the new
+pairs of consecutive versions diffed on ``jobs`` processes and linked, as
+``tracker import`` does.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, TrackerError
-from ..ingest import check_slug
-from ..sources import read_document
+from ..ingest import Built, check_slug, prepare
+from ..sources import Source, read_document
 from ..store import Store
 
 # Files a reader reads; others (images, LICENSE, .gitignore) are not documents.
@@ -163,10 +166,15 @@ def import_git(
     max_bytes: int | None = None,
     batch: int = BATCH,
     progress: Callable[[GitImport], None] | None = None,
+    jobs: int | None = None,
 ) -> GitImport:
     """Import every change of ``repo`` not stored yet. Unreadable file versions (empty,
-    binary, too large) are listed in the result and skipped; everything else is stored."""
+    binary, too large) are listed in the result and skipped; everything else is stored.
+    Files are read and pairs diffed on ``jobs`` processes (None: every core, when there is
+    enough work); the result does not depend on it."""
     from ..ingest import add_version
+    from ..links import link_missing
+    from ..parallel import map_pairs
     from ..sources import DEFAULT_MAX_BYTES
 
     if doc_from not in ("path", "name"):
@@ -186,22 +194,28 @@ def import_git(
             result.already += len(todo) - len(fresh)
             if not fresh:
                 continue
+            found: list[tuple[Change, bytes]] = []
+            for c in fresh:
+                data = blobs.read(c.commit, c.path)
+                if data is None:
+                    result.failed.append((c, "not a file in this commit"))
+                else:
+                    found.append((c, data))
+            # Read before the write lock is taken: readers are CPU work, like diffs.
+            tasks = [(data, c.path, format, max_bytes or DEFAULT_MAX_BYTES) for c, data in found]
+            work = [len(data) // 200 for _, data in found]  # about a provision per 200 bytes
+            read = list(map_pairs(_read_blob, tasks, jobs, unit="file", work=work))
             with store.transaction():
-                for c in fresh:
-                    data = blobs.read(c.commit, c.path)
-                    if data is None:
-                        result.failed.append((c, "not a file in this commit"))
+                for (c, data), (source, built, error) in zip(found, read, strict=True):
+                    if source is None:
+                        result.failed.append((c, str(error)))
                         continue
                     try:
-                        source = read_document(
-                            data, c.path, format=format,
-                            max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                        )  # fmt: skip
                         added = add_version(
                             store, c.doc, source, at=c.at, label=c.label,
                             title=str(PurePosixPath(c.path).with_suffix("")),
                             kind=kinds.get(c.doc), url=f"git {c.commit[:12]}:{c.path}",
-                            notes=c.message, reverts=True,
+                            notes=c.message, reverts=True, link=False, built=built,
                         )  # fmt: skip
                     except TrackerError as exc:
                         result.failed.append((c, str(exc)))
@@ -213,6 +227,8 @@ def import_git(
                         result.documents.add(c.doc)
                     else:
                         result.identical += 1
+                # The batch's versions linked to their neighbours in the same transaction.
+                link_missing(store, sorted({c.doc for c, _ in found}), jobs)
             if progress:
                 result.seconds = time.monotonic() - start
                 progress(result)
@@ -220,3 +236,16 @@ def import_git(
         blobs.close()
     result.seconds = time.monotonic() - start
     return result
+
+
+def _read_blob(
+    task: tuple[bytes, str, str | None, int],
+) -> tuple[Source | None, Built | None, TrackerError | None]:
+    """Worker side of :func:`import_git`: one file version read, with what is stored of
+    it made here too (:func:`tracker.ingest.prepare`), or the error that refused it."""
+    data, path, fmt, max_bytes = task
+    try:
+        source = read_document(data, path, format=fmt, max_bytes=max_bytes)
+    except TrackerError as exc:
+        return None, None, exc
+    return *prepare(source), None
