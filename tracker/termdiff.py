@@ -982,16 +982,13 @@ def terms(ops: list[Op] | tuple[Op, ...]) -> list[Term]:
         before = (ops[i - 1][1] if i > 0 else "")[-_CONTEXT:]
         after = (ops[j][1] if j < n else "")[:_CONTEXT]
         i = j
-        # _plain, written out: it runs on every stretch.
-        term = old + " " + new
-        if not _HAS_DIGIT.search(term) and _TERM_WORDS.isdisjoint(_PLAIN.findall(term.lower())):
+        if _plain(old, new):
             # No figure or phrase to cut it at, and only a deadline or date reaching in
-            # from the context can type it (_may_be_typed, its first set test written out:
-            # it rules out nearly every plain stretch, and a call to _term costs more).
+            # from the context can type it (_may_be_typed): most stretches are told here,
+            # without the calls through _term and _type.
             if _same_normalised(old, new):
                 continue
-            near = before[-_REACH_NEAR:] + " " + after[:_REACH_NEAR]
-            if _REACH_WORDS.isdisjoint(_PLAIN.findall(near.lower())):
+            if not _may_reach(before[-_REACH_NEAR:] + " " + after[:_REACH_NEAR]):
                 out.append(Term(old.strip(), new.strip(), None))
             elif (t := _term((before, after), old, new, (before, after), True, True)) is not None:
                 out.append(t)
