@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from . import dates
 from .errors import Conflict, InputError, TrackerError
 from .links import link_missing, link_version, plan_links
+from .parallel import BYTES_PER_PROVISION
 from .provisions import BUILDER, VERSION_KINDS, Provision
 from .sources import DEFAULT_MAX_BYTES, Source, kind_of, provisions_of, read_path
 from .store import Original, Store, Version
@@ -240,8 +242,7 @@ def import_dir(
     plan: list[tuple[str, Source, Built | None]] = []
     # Reading (parsing PDFs, DOCX, HTML) is CPU work like diffing: on ``jobs`` processes.
     tasks = [(f, max_bytes) for _, f in files]
-    # A file's work, for map_pairs: about a provision per 200 bytes of text.
-    work = [f.stat().st_size // 200 for _, f in files]
+    work = [f.stat().st_size // BYTES_PER_PROVISION for _, f in files]
     read = map_pairs(_read_file, tasks, jobs, "reading" if progress else None, unit="file",
                      work=work)  # fmt: skip
     for (doc, f), (source, built, error) in zip(files, read, strict=True):
@@ -291,33 +292,36 @@ class Built:
 
 def _read_file(task: tuple[Path, int]) -> tuple[Source | None, Built | None, TrackerError | None]:
     """Worker side of :func:`import_dir`: one file read by its extension's format, with
-    what is stored of it made here too (:func:`prepare`), or the error that refused it
+    what is stored of it made here too (:func:`prepared`), or the error that refused it
     (sent back, raised or listed by the caller)."""
     path, max_bytes = task
+    return prepared(lambda: read_path(path, max_bytes, format=import_format(path)))
+
+
+def prepared(
+    read: Callable[[], Source],
+) -> tuple[Source | None, Built | None, TrackerError | None]:
+    """What a worker process makes of the source ``read()`` gives, for :func:`add_version`
+    in the process that writes: the source and :class:`Built` (None when the kind is
+    unknown or the provisions cannot be built: add_version then builds them and reports
+    it, as for any file), or the error that refused the source. The source keeps its
+    reader's blocks: a version whose document has another kind than its own text suggests
+    (a git history's error page in a plan) has its provisions built again from them by
+    add_version."""
     try:
-        source = read_path(path, max_bytes, format=import_format(path))
+        source = read()
     except TrackerError as exc:
         return None, None, exc
-    return *prepare(source), None
-
-
-def prepare(source: Source) -> tuple[Source, Built | None]:
-    """What a worker process makes of a source it read, for :func:`add_version` in the
-    process that writes: the source and :class:`Built`, or None when the kind is unknown
-    or the provisions cannot be built (add_version then builds them and reports it, as
-    for any file). The source keeps its reader's blocks: a version whose document has
-    another kind than its own text suggests (a git history's error page in a plan) has
-    its provisions built again from them by add_version."""
     kind = (source.meta.get("kind") or kind_of(source)).lower()
     if kind not in VERSION_KINDS:
-        return source, None
+        return source, None, None
     try:
         provisions = provisions_of(source, kind)
     except TrackerError:
-        return source, None
+        return source, None, None
     original = original_of(source)
     packed = replace(original, packed=zlib.compress(original.data))
-    return source, Built(kind, provisions, packed)
+    return source, Built(kind, provisions, packed), None
 
 
 def _reason(exc: TrackerError, name: str) -> str:

@@ -35,6 +35,8 @@ def default_jobs() -> int:
 # one process, 0.53-0.57 s on two). Diffing runs at ~40 us per provision, so 10,000 are
 # ~0.4 s of work, which two free cores halve.
 POOL_MIN_WORK = 10_000
+# A file's work before it is read: about a provision per 200 bytes of text.
+BYTES_PER_PROVISION = 200
 
 
 def processes(jobs: int | None, items: int, work: Sequence[int] | None = None) -> int:

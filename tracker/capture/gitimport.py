@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, TrackerError
-from ..ingest import Built, check_slug, prepare
+from ..ingest import Built, check_slug, prepared
 from ..sources import Source, read_document
 from ..store import Store
 
@@ -174,7 +174,7 @@ def import_git(
     enough work); the result does not depend on it."""
     from ..ingest import add_version
     from ..links import link_missing
-    from ..parallel import map_pairs
+    from ..parallel import BYTES_PER_PROVISION, map_pairs
     from ..sources import DEFAULT_MAX_BYTES
 
     if doc_from not in ("path", "name"):
@@ -203,7 +203,7 @@ def import_git(
                     found.append((c, data))
             # Read before the write lock is taken: readers are CPU work, like diffs.
             tasks = [(data, c.path, format, max_bytes or DEFAULT_MAX_BYTES) for c, data in found]
-            work = [len(data) // 200 for _, data in found]  # about a provision per 200 bytes
+            work = [len(data) // BYTES_PER_PROVISION for _, data in found]
             read = list(map_pairs(_read_blob, tasks, jobs, unit="file", work=work))
             with store.transaction():
                 for (c, data), (source, built, error) in zip(found, read, strict=True):
@@ -242,10 +242,6 @@ def _read_blob(
     task: tuple[bytes, str, str | None, int],
 ) -> tuple[Source | None, Built | None, TrackerError | None]:
     """Worker side of :func:`import_git`: one file version read, with what is stored of
-    it made here too (:func:`tracker.ingest.prepare`), or the error that refused it."""
+    it made here too (:func:`tracker.ingest.prepared`), or the error that refused it."""
     data, path, fmt, max_bytes = task
-    try:
-        source = read_document(data, path, format=fmt, max_bytes=max_bytes)
-    except TrackerError as exc:
-        return None, None, exc
-    return *prepare(source), None
+    return prepared(lambda: read_document(data, path, format=fmt, max_bytes=max_bytes))
